@@ -1,0 +1,3 @@
+import { tensorVersion } from '@jute/tensor';
+
+export const autodiffVersion = tensorVersion;

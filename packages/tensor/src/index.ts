@@ -1,0 +1,1 @@
+export const tensorVersion = '0.1.0';
