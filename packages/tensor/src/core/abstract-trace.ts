@@ -1,0 +1,43 @@
+import type { DType } from '../dtype';
+import type { AbstractValue, Primitive, PrimitiveParams } from '../primitives';
+import type { Shape } from '../shape';
+import { abstractEval } from './abstract-eval';
+import { type Array, type MainTrace, newMain, Trace, Tracer } from './array';
+
+class ShapeTracer extends Tracer {
+  constructor(
+    readonly trace: ShapeTrace,
+    readonly aval: AbstractValue,
+  ) {
+    super();
+  }
+  get shape(): Shape {
+    return this.aval.shape;
+  }
+  get dtype(): DType {
+    return this.aval.dtype;
+  }
+}
+
+class ShapeTrace extends Trace {
+  pure(x: Array): Tracer {
+    return new ShapeTracer(this, { shape: x.shape, dtype: x.dtype });
+  }
+  process<P extends Primitive>(prim: P, tracers: Tracer[], params: PrimitiveParams[P]): Tracer[] {
+    const avals = tracers.map((t) => (t as ShapeTracer).aval);
+    return abstractEval[prim](avals, params).map((a) => new ShapeTracer(this, a));
+  }
+}
+
+/**
+ * Output shapes and dtypes of `f` on inputs of the given avals, without computing
+ * anything (like `jax.eval_shape`).
+ * @example jt.evalShape(([x]) => [jt.sum(x, { axis: 0 })], [{ shape: [3, 4], dtype: 'float32' }])
+ */
+export function evalShape(f: (args: Array[]) => Array[], avals: readonly AbstractValue[]): AbstractValue[] {
+  return newMain(ShapeTrace, null, (main: MainTrace) => {
+    const trace = new ShapeTrace(main);
+    const outs = f(avals.map((a) => new ShapeTracer(trace, a)));
+    return outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
+  });
+}

@@ -1,0 +1,67 @@
+import type { Backend, KernelPrimitive } from '../backend/backend';
+import { cpuBackend } from '../backend/cpu';
+import { ValueError } from '../errors';
+import { indexAxis0, stackAxis0 } from '../ops/structural';
+import { zerosAval } from '../ops/creation';
+import type { Primitive, PrimitiveParams, ScanParams } from '../primitives';
+import type { Array, ConcreteArray } from './array';
+
+let backend: Backend = cpuBackend;
+
+/** The backend that evaluates primitives on concrete arrays. */
+export const getBackend = (): Backend => backend;
+
+/** Switches the backend; every later op on concrete arrays runs on it. */
+export function setBackend(next: Backend): void {
+  backend = next;
+}
+
+/** Runs a scan by looping in JS: each step's ops bind like any other op. */
+export function runScan(args: readonly Array[], p: ScanParams): Array[] {
+  const consts = args.slice(0, p.numConsts);
+  let carry = args.slice(p.numConsts, p.numConsts + p.numCarry);
+  const xs = args.slice(p.numConsts + p.numCarry);
+  const ys: Array[][] = p.yAvals.map(() => []);
+  for (let s = 0; s < p.length; s++) {
+    const t = p.reverse ? p.length - 1 - s : s;
+    const out = p.body([...consts, ...carry, ...xs.map((x) => indexAxis0(x, t))]);
+    carry = out.slice(0, p.numCarry);
+    out.slice(p.numCarry).forEach((y, i) => ys[i]!.push(y));
+  }
+  const stacked = ys.map((list, i) => {
+    if (list.length === 0) {
+      const aval = p.yAvals[i]!;
+      return zerosAval({ shape: [0, ...aval.shape], dtype: aval.dtype });
+    }
+    return stackAxis0(p.reverse ? list.reverse() : list);
+  });
+  return [...carry, ...stacked];
+}
+
+/** The bottom interpreter: kernels for numbers, JS control flow for closures. */
+export function evalPrimitive<P extends Primitive>(prim: P, args: ConcreteArray[], params: PrimitiveParams[P]): Array[] {
+  switch (prim) {
+    case 'scan':
+      return runScan(args, params as ScanParams);
+    case 'cond': {
+      const p = params as PrimitiveParams['cond'];
+      const index = Number(args[0]!.item());
+      if (!(index >= 0 && index < p.branches.length)) {
+        throw new ValueError(`cond: branch index ${index} out of range for ${p.branches.length} branches`);
+      }
+      return p.branches[index]!(args.slice(1));
+    }
+    case 'while': {
+      const p = params as PrimitiveParams['while'];
+      let carry: Array[] = args;
+      while (p.cond(carry).item()) carry = p.body(carry);
+      return carry;
+    }
+    case 'custom_linear':
+      return (params as PrimitiveParams['custom_linear']).forward(args);
+    default: {
+      const kernel = backend.kernels[prim as KernelPrimitive] as (a: ConcreteArray[], p: unknown) => Array[];
+      return kernel(args, params);
+    }
+  }
+}

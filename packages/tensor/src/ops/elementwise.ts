@@ -1,0 +1,178 @@
+import { type Array, bind1 } from '../core/array';
+import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../dtype';
+import { DTypeError, fmtShape, ShapeError } from '../errors';
+import type { BinaryPrimitive, UnaryPrimitive } from '../primitives';
+import { broadcastShapes, type Shape, shapesEqual } from '../shape';
+import { type ArrayLike, asArray, scalar } from './creation';
+
+const NONE = {} as Record<string, never>;
+
+/**
+ * Broadcasts `x` to `shape` (NumPy rules: align trailing axes, expand size-1 axes).
+ * @example jt.broadcastTo(jt.array([1, 2]), [3, 2])
+ */
+export function broadcastTo(x: ArrayLike, shape: Shape): Array {
+  const a = asArray(x);
+  if (shapesEqual(a.shape, shape)) return a;
+  const offset = shape.length - a.ndim;
+  const fits = offset >= 0 && a.shape.every((d, i) => d === 1 || d === shape[offset + i]);
+  if (!fits) throw new ShapeError(`broadcastTo: cannot broadcast ${fmtShape(a.shape)} to ${fmtShape(shape)}`);
+  return bind1('broadcast_in_dim', [a], { shape: [...shape], dims: a.shape.map((_, i) => i + offset) });
+}
+
+/** Casts to `dtype` (float → int truncates toward zero; non-zero → true). @example jt.cast(x, 'int32') */
+export function cast(x: ArrayLike, dtype: DType): Array {
+  const a = asArray(x);
+  return a.dtype === dtype ? a : bind1('cast', [a], { dtype });
+}
+
+/** Promotes two operands to one dtype, JAX-style: JS numbers are weakly typed. */
+export function promote(a: ArrayLike, b: ArrayLike): [Array, Array] {
+  if (typeof a !== 'object' && typeof b !== 'object') {
+    const dt: DType = typeof a === 'boolean' && typeof b === 'boolean' ? 'bool' : 'float32';
+    return [scalar(a, dt), scalar(b, dt)];
+  }
+  if (typeof a !== 'object') {
+    const dt = promoteWithScalar((b as Array).dtype, a);
+    return [scalar(a, dt), cast(b, dt)];
+  }
+  if (typeof b !== 'object') {
+    const dt = promoteWithScalar(a.dtype, b);
+    return [cast(a, dt), scalar(b, dt)];
+  }
+  const dt = promoteTypes(a.dtype, b.dtype);
+  return [cast(a, dt), cast(b as Array, dt)];
+}
+
+function binary(prim: BinaryPrimitive, name: string, a: ArrayLike, b: ArrayLike, arithmetic: boolean): Array {
+  let [x, y] = promote(a, b);
+  if (arithmetic && x.dtype === 'bool') [x, y] = [cast(x, 'int32'), cast(y, 'int32')];
+  const shape = broadcastShapes(name, x.shape, y.shape);
+  return bind1(prim, [broadcastTo(x, shape), broadcastTo(y, shape)], NONE);
+}
+
+function logical(prim: 'and' | 'or', name: string, a: ArrayLike, b: ArrayLike): Array {
+  const x = cast(asArray(a, 'bool'), 'bool');
+  const y = cast(asArray(b, 'bool'), 'bool');
+  const shape = broadcastShapes(name, x.shape, y.shape);
+  return bind1(prim, [broadcastTo(x, shape), broadcastTo(y, shape)], NONE);
+}
+
+/** Transcendental ops compute in floating point: integers and booleans become float32. */
+const toFloat = (x: ArrayLike): Array => {
+  const a = asArray(x);
+  return isFloat(a.dtype) ? a : cast(a, 'float32');
+};
+
+const floatUnary = (prim: UnaryPrimitive) => (x: ArrayLike): Array => bind1(prim, [toFloat(x)], NONE);
+const numericUnary = (prim: UnaryPrimitive, name: string) => (x: ArrayLike): Array => {
+  const a = asArray(x);
+  if (a.dtype === 'bool') throw new DTypeError(`${name}: not defined for bool arrays`);
+  return bind1(prim, [a], NONE);
+};
+
+/** Elementwise sum with broadcasting. @example jt.add(x, 1) */
+export const add = (a: ArrayLike, b: ArrayLike): Array => binary('add', 'add', a, b, true);
+/** @example jt.sub(x, y) */
+export const sub = (a: ArrayLike, b: ArrayLike): Array => binary('sub', 'sub', a, b, true);
+/** @example jt.mul(x, 2) */
+export const mul = (a: ArrayLike, b: ArrayLike): Array => binary('mul', 'mul', a, b, true);
+/** True division: integer operands divide as float32. @example jt.div(x, 2) */
+export const div = (a: ArrayLike, b: ArrayLike): Array => {
+  const [x, y] = promote(a, b);
+  return binary('div', 'div', toFloat(x), toFloat(y), true);
+};
+/** @example jt.pow(x, 2) */
+export const pow = (a: ArrayLike, b: ArrayLike): Array => binary('pow', 'pow', a, b, true);
+/** Elementwise maximum (NaN propagates). @example jt.maximum(x, 0) */
+export const maximum = (a: ArrayLike, b: ArrayLike): Array => binary('max', 'maximum', a, b, false);
+/** Elementwise minimum (NaN propagates). @example jt.minimum(x, 1) */
+export const minimum = (a: ArrayLike, b: ArrayLike): Array => binary('min', 'minimum', a, b, false);
+/** @example jt.equal(x, 0) */
+export const equal = (a: ArrayLike, b: ArrayLike): Array => binary('eq', 'equal', a, b, false);
+/** @example jt.notEqual(x, 0) */
+export const notEqual = (a: ArrayLike, b: ArrayLike): Array => binary('ne', 'notEqual', a, b, false);
+/** @example jt.less(x, y) */
+export const less = (a: ArrayLike, b: ArrayLike): Array => binary('lt', 'less', a, b, false);
+/** @example jt.lessEqual(x, y) */
+export const lessEqual = (a: ArrayLike, b: ArrayLike): Array => binary('le', 'lessEqual', a, b, false);
+/** @example jt.greater(x, 0) */
+export const greater = (a: ArrayLike, b: ArrayLike): Array => binary('gt', 'greater', a, b, false);
+/** @example jt.greaterEqual(x, 0) */
+export const greaterEqual = (a: ArrayLike, b: ArrayLike): Array => binary('ge', 'greaterEqual', a, b, false);
+/** @example jt.logicalAnd(a, b) */
+export const logicalAnd = (a: ArrayLike, b: ArrayLike): Array => logical('and', 'logicalAnd', a, b);
+/** @example jt.logicalOr(a, b) */
+export const logicalOr = (a: ArrayLike, b: ArrayLike): Array => logical('or', 'logicalOr', a, b);
+/** @example jt.logicalNot(mask) */
+export const logicalNot = (x: ArrayLike): Array => bind1('not', [cast(asArray(x, 'bool'), 'bool')], NONE);
+
+/** @example jt.neg(x) */
+export const neg = numericUnary('neg', 'neg');
+/** @example jt.abs(x) */
+export const abs = numericUnary('abs', 'abs');
+/** -1, 0 or 1 (NaN stays NaN). @example jt.sign(x) */
+export const sign = numericUnary('sign', 'sign');
+/** @example jt.exp(x) */
+export const exp = floatUnary('exp');
+/** @example jt.log(x) */
+export const log = floatUnary('log');
+/** `exp(x) - 1`, accurate near 0. @example jt.expm1(x) */
+export const expm1 = floatUnary('expm1');
+/** `log(1 + x)`, accurate near 0. @example jt.log1p(x) */
+export const log1p = floatUnary('log1p');
+/** @example jt.sin(x) */
+export const sin = floatUnary('sin');
+/** @example jt.cos(x) */
+export const cos = floatUnary('cos');
+/** @example jt.tan(x) */
+export const tan = floatUnary('tan');
+/** @example jt.tanh(x) */
+export const tanh = floatUnary('tanh');
+/** The logistic function `1 / (1 + e^-x)`, stable for large |x|. @example jt.sigmoid(x) */
+export const sigmoid = floatUnary('logistic');
+/** The error function. @example jt.erf(x) */
+export const erf = floatUnary('erf');
+/** @example jt.sqrt(x) */
+export const sqrt = floatUnary('sqrt');
+/** `1 / sqrt(x)`. @example jt.rsqrt(x) */
+export const rsqrt = floatUnary('rsqrt');
+/** @example jt.floor(x) */
+export const floor = floatUnary('floor');
+/** @example jt.ceil(x) */
+export const ceil = floatUnary('ceil');
+/** Rounds half to even, like NumPy. @example jt.round(x) */
+export const round = floatUnary('round');
+/** @example jt.square(x) */
+export const square = (x: ArrayLike): Array => mul(x, x);
+/** @example jt.isFinite(x) */
+export const isFinite = (x: ArrayLike): Array => bind1('is_finite', [toFloat(x)], NONE);
+/** @example jt.isNan(x) */
+export const isNan = (x: ArrayLike): Array => notEqual(x, x);
+
+/**
+ * Picks from `x` where `cond` is true, else from `y` (broadcasting all three).
+ * @example jt.where(jt.greater(x, 0), x, 0)
+ */
+export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): Array {
+  const c = cast(asArray(cond, 'bool'), 'bool');
+  const [a, b] = promote(x, y);
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
+  return bind1('select', [broadcastTo(c, shape), broadcastTo(a, shape), broadcastTo(b, shape)], NONE);
+}
+
+/** Clips to `[lo, hi]`. @example jt.clip(x, 0, 1) */
+export const clip = (x: ArrayLike, lo: ArrayLike, hi: ArrayLike): Array => minimum(maximum(x, lo), hi);
+
+/** The identity whose gradient is zero: treats `x` as a constant. @example jt.stopGradient(x) */
+export const stopGradient = (x: ArrayLike): Array => bind1('stop_gradient', [asArray(x)], NONE);
+
+/** `max(x, 0)`. @example jt.relu(x) */
+export const relu = (x: ArrayLike): Array => {
+  const a = asArray(x);
+  // A select, not max(x, 0), so the gradient at 0 is 0 (as in JAX) rather than 1/2.
+  return where(greater(a, 0), a, 0);
+};
+
+/** `log(1 + e^x)`, computed stably. @example jt.softplus(x) */
+export const softplus = (x: ArrayLike): Array => add(relu(x), log1p(exp(neg(abs(x)))));
