@@ -1,0 +1,66 @@
+import * as jt from '@jute/tensor';
+import { batchRules } from './batch-rules';
+
+/** `null`: the value is the same for every batch element. */
+export type BDim = number | null;
+
+export class BatchTracer extends jt.Tracer {
+  constructor(
+    readonly trace: BatchTrace,
+    readonly val: jt.Array,
+    readonly bdim: BDim,
+  ) {
+    super();
+  }
+  get shape(): jt.Shape {
+    return this.bdim === null ? this.val.shape : this.val.shape.filter((_, i) => i !== this.bdim);
+  }
+  get dtype(): jt.DType {
+    return this.val.dtype;
+  }
+  override fullLower(): jt.Array {
+    return this.bdim === null ? this.val : this;
+  }
+}
+
+export class BatchTrace extends jt.Trace {
+  get axisSize(): number {
+    return this.main.globalData as number;
+  }
+  pure(x: jt.Array): BatchTracer {
+    return new BatchTracer(this, x, null);
+  }
+  process<P extends jt.Primitive>(prim: P, tracers: jt.Tracer[], params: jt.PrimitiveParams[P]): jt.Tracer[] {
+    const ts = tracers as BatchTracer[];
+    const [outs, dims] = batchRules[prim](ts.map((t) => t.val), ts.map((t) => t.bdim), params, this.axisSize);
+    return outs.map((o, i) => new BatchTracer(this, o, dims[i] ?? null));
+  }
+}
+
+/** Moves the batch axis of `x` to `to`, materializing it for unbatched values. */
+export function moveBatchAxis(x: jt.Array, from: BDim, to: number, size: number): jt.Array {
+  if (from === null) {
+    const target = [...x.shape];
+    target.splice(to, 0, size);
+    return jt.broadcastTo(jt.expandDims(x, to), target);
+  }
+  return from === to ? x : jt.moveAxis(x, from, to);
+}
+
+/** Maps a flat function over axis `inDims` of its inputs; outputs batched at `outDim`. */
+export function vmapFlat(
+  f: (args: jt.Array[]) => jt.Array[],
+  args: readonly jt.Array[],
+  inDims: readonly BDim[],
+  size: number,
+  outDim = 0,
+): jt.Array[] {
+  return jt.newMain(BatchTrace, size, (main) => {
+    const trace = new BatchTrace(main);
+    const ins = args.map((a, i) => (inDims[i] === null ? a : new BatchTracer(trace, a, inDims[i]!)));
+    return f(ins).map((o) => {
+      if (o instanceof BatchTracer && o.trace.main === main) return moveBatchAxis(o.val, o.bdim, outDim, size);
+      return moveBatchAxis(o, null, outDim, size);
+    });
+  });
+}

@@ -1,0 +1,107 @@
+import * as jt from '@jute/tensor';
+import { jvp } from './jvp-api';
+import { vjp } from './linearize';
+import { vmap } from './vmap';
+
+export interface GradOptions {
+  /** Which positional arguments to differentiate (default 0). A list gives a tuple of gradients. */
+  argnums?: number | readonly number[];
+  /** `f` returns `[loss, aux]`; aux is passed through undifferentiated. */
+  hasAux?: boolean;
+}
+
+function resolveArgnums(op: string, argnums: number | readonly number[], nargs: number): number[] {
+  const list = typeof argnums === 'number' ? [argnums] : [...argnums];
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < -nargs || a >= nargs) {
+      throw new jt.TraceError(`${op}: argnums ${a} is out of range for a function called with ${nargs} argument(s)`);
+    }
+  }
+  return list.map((a) => (a < 0 ? a + nargs : a));
+}
+
+/**
+ * `f`'s value and its gradient with respect to `argnums`.
+ * @example
+ * const [loss, grads] = valueAndGrad(lossFn)(params, batch);
+ * const [[loss2, aux], g] = valueAndGrad(f, { hasAux: true })(params);
+ */
+export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions = {}) {
+  return (...args: A): [R, any] => {
+    const argnums = resolveArgnums('grad', options.argnums ?? 0, args.length);
+    let aux: unknown;
+    const g = (...diff: unknown[]) => {
+      const full = [...args] as unknown[];
+      argnums.forEach((a, i) => {
+        full[a] = diff[i];
+      });
+      const out = f(...(full as A));
+      let value: unknown = out;
+      if (options.hasAux) {
+        if (!Array.isArray(out) || out.length !== 2) throw new jt.TraceError('grad: with hasAux, f must return [value, aux]');
+        [value, aux] = out;
+      }
+      const v = jt.asArray(value as jt.ArrayLike);
+      if (v.ndim !== 0 || !jt.isFloat(v.dtype)) {
+        throw new jt.TraceError(`grad: f must return a float scalar, got ${v.dtype}[${v.shape.join(',')}] (use vjp or jacrev for other outputs)`);
+      }
+      return v;
+    };
+    const [value, back] = vjp(g, ...argnums.map((a) => args[a]));
+    const grads = back(jt.onesLike(value));
+    const out = typeof (options.argnums ?? 0) === 'number' ? grads[0] : grads;
+    return [(options.hasAux ? [value, aux] : value) as R, out];
+  };
+}
+
+/**
+ * The gradient of a scalar function with respect to `argnums` (default the first
+ * argument), as a pytree of the argument's structure.
+ * @example
+ * grad((x) => jt.sum(jt.square(x)))(jt.array([1, 2])); // [2, 4]
+ * grad(loss, { argnums: 0 })(params, batch);
+ */
+export function grad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions = {}) {
+  const vg = valueAndGrad(f, options);
+  return (...args: A): any => {
+    const [value, g] = vg(...args);
+    return options.hasAux ? [g, (value as unknown as [unknown, unknown])[1]] : g;
+  };
+}
+
+/**
+ * Jacobian by forward mode (one JVP per input element, batched with `vmap`): output
+ * shape `out.shape + in.shape` for a single array input.
+ * @example jacfwd((x) => jt.sin(x))(jt.array([1, 2])) // diag(cos)
+ */
+export function jacfwd(f: (x: jt.Array) => jt.Array) {
+  return (x: jt.Array): jt.Array => {
+    const n = x.size;
+    const basis = jt.reshape(jt.eye(n, n, { dtype: x.dtype }), [n, ...x.shape]);
+    const cols = vmap((v: jt.Array) => jvp(f, [x], [v])[1])(basis);
+    const out = f(x);
+    return jt.moveAxis(jt.reshape(cols, [n, ...out.shape]), 0, -1).reshape([...out.shape, ...x.shape]);
+  };
+}
+
+/**
+ * Jacobian by reverse mode (one VJP per output element, batched with `vmap`).
+ * @example jacrev((x) => jt.mul(x, x))(jt.array([1, 2]))
+ */
+export function jacrev(f: (x: jt.Array) => jt.Array) {
+  return (x: jt.Array): jt.Array => {
+    const [out, back] = vjp(f, x);
+    const m = out.size;
+    const basis = jt.reshape(jt.eye(m, m, { dtype: out.dtype }), [m, ...out.shape]);
+    const rows = vmap((c: jt.Array) => back(c)[0] as jt.Array)(basis);
+    return jt.reshape(rows, [...out.shape, ...x.shape]);
+  };
+}
+
+/**
+ * The Hessian of a scalar function (forward over reverse).
+ * @example hessian((x) => jt.sum(jt.pow(x, 3)))(jt.array([1, 2])) // diag(6x)
+ */
+export function hessian(f: (x: jt.Array) => jt.Array) {
+  return jacfwd((x: jt.Array) => grad(f)(x) as jt.Array);
+}

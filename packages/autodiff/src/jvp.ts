@@ -1,0 +1,69 @@
+import * as jt from '@jute/tensor';
+import { jvpRules } from './jvp-rules';
+import { instantiate, type Tangent } from './tangent';
+
+/** A value under forward-mode differentiation: a primal and its (possibly zero) tangent. */
+export class JVPTracer extends jt.Tracer {
+  constructor(
+    readonly trace: JVPTrace,
+    readonly primal: jt.Array,
+    readonly tangent: Tangent,
+  ) {
+    super();
+  }
+  get shape(): jt.Shape {
+    return this.primal.shape;
+  }
+  get dtype(): jt.DType {
+    return this.primal.dtype;
+  }
+  override concrete(): jt.Array {
+    return this.primal;
+  }
+}
+
+export class JVPTrace extends jt.Trace {
+  pure(x: jt.Array): JVPTracer {
+    return new JVPTracer(this, x, null);
+  }
+  process<P extends jt.Primitive>(prim: P, tracers: jt.Tracer[], params: jt.PrimitiveParams[P]): jt.Tracer[] {
+    const ts = tracers as JVPTracer[];
+    const [primals, tangents] = jvpRules[prim](
+      ts.map((t) => t.primal),
+      ts.map((t) => t.tangent),
+      params,
+    );
+    return primals.map((p, i) => new JVPTracer(this, p, tangents[i] ?? null));
+  }
+}
+
+/** The JVP trace of the given main (for rules that call user code at that level). */
+export const isJvpTrace = (t: jt.Trace): t is JVPTrace => t instanceof JVPTrace;
+
+/**
+ * Forward mode over flat lists: returns primal outputs and their tangents (symbolic
+ * zeros made concrete, so callers always get arrays).
+ */
+export function jvpFlat(
+  f: (args: jt.Array[]) => jt.Array[],
+  primals: readonly jt.Array[],
+  tangents: readonly Tangent[],
+): [jt.Array[], jt.Array[]] {
+  return jt.newMain(JVPTrace, null, (main) => {
+    const trace = new JVPTrace(main);
+    const ins = primals.map((p, i) => new JVPTracer(trace, p, tangents[i] ?? null));
+    const outs = f(ins);
+    const primalsOut: jt.Array[] = [];
+    const tangentsOut: jt.Array[] = [];
+    for (const o of outs) {
+      if (o instanceof JVPTracer && o.trace.main === main) {
+        primalsOut.push(o.primal);
+        tangentsOut.push(instantiate(o.tangent, o.primal));
+      } else {
+        primalsOut.push(o);
+        tangentsOut.push(instantiate(null, o));
+      }
+    }
+    return [primalsOut, tangentsOut];
+  });
+}

@@ -1,0 +1,161 @@
+import * as jt from '@jute/tensor';
+import { type Jaxpr, type JaxprEqn, Var } from './jaxpr';
+
+/** Known values are computed now; unknown ones are recorded for later. */
+export type PartialVal = { readonly known: jt.Array } | { readonly unknown: jt.AbstractValue };
+
+interface EqnRecipe {
+  readonly id: number;
+  readonly prim: jt.Primitive;
+  readonly inputs: readonly PartialEvalTracer[];
+  readonly params: unknown;
+  readonly outs: PartialEvalTracer[];
+}
+
+type Recipe = { kind: 'input' } | { kind: 'const'; value: jt.Array } | { kind: 'eqn'; eqn: EqnRecipe } | { kind: 'known' };
+
+let eqnCounter = 0;
+
+export class PartialEvalTracer extends jt.Tracer {
+  constructor(
+    readonly trace: PartialEvalTrace,
+    readonly pval: PartialVal,
+    public recipe: Recipe,
+  ) {
+    super();
+  }
+  get aval(): jt.AbstractValue {
+    return 'known' in this.pval ? this.pval.known : this.pval.unknown;
+  }
+  get shape(): jt.Shape {
+    return this.aval.shape;
+  }
+  get dtype(): jt.DType {
+    return this.aval.dtype;
+  }
+  override concrete(): jt.Array | undefined {
+    return 'known' in this.pval ? this.pval.known : undefined;
+  }
+  override fullLower(): jt.Array {
+    return 'known' in this.pval ? this.pval.known : this;
+  }
+  get isKnown(): boolean {
+    return 'known' in this.pval;
+  }
+}
+
+export class PartialEvalTrace extends jt.Trace {
+  pure(x: jt.Array): PartialEvalTracer {
+    return new PartialEvalTracer(this, { known: x }, { kind: 'known' });
+  }
+
+  /** A known value that an unknown computation uses becomes a constant of the jaxpr. */
+  private instantiateConst(t: PartialEvalTracer): PartialEvalTracer {
+    if (!t.isKnown) return t;
+    return new PartialEvalTracer(this, { unknown: t.aval }, { kind: 'const', value: (t.pval as { known: jt.Array }).known });
+  }
+
+  process<P extends jt.Primitive>(prim: P, tracers: jt.Tracer[], params: jt.PrimitiveParams[P]): jt.Tracer[] {
+    const ts = tracers as PartialEvalTracer[];
+    if (ts.every((t) => t.isKnown)) {
+      return jt.bind(prim, ts.map((t) => (t.pval as { known: jt.Array }).known), params).map((v) => this.pure(v));
+    }
+    // Control flow is unrolled here: its pieces are then recorded one by one, which keeps
+    // every equation of the linear program linear and transposable.
+    if (prim === 'scan') return this.own(jt.runScan(ts, params as jt.ScanParams));
+    if (prim === 'cond') {
+      const p = params as jt.PrimitiveParams['cond'];
+      const index = ts[0]!;
+      if (!index.isKnown) throw new jt.TraceError('cond: the branch index cannot depend on a tangent');
+      return this.own(p.branches[Number(index.concrete()!.item())]!(ts.slice(1)));
+    }
+    if (prim === 'while') {
+      throw new jt.TraceError(
+        'whileLoop is not reverse-mode differentiable (its trip count is unknown); use fori with static bounds or scan',
+      );
+    }
+    const inputs = ts.map((t) => this.instantiateConst(t));
+    const outAvals = jt.abstractEval[prim](inputs.map((t) => t.aval), params);
+    const eqn: EqnRecipe = { id: eqnCounter++, prim, inputs, params, outs: [] };
+    for (const aval of outAvals) eqn.outs.push(new PartialEvalTracer(this, { unknown: aval }, { kind: 'eqn', eqn }));
+    return eqn.outs;
+  }
+
+  /** Results of running user code at this level, as tracers of this trace. */
+  private own(xs: readonly jt.Array[]): jt.Tracer[] {
+    return xs.map((x) => (x instanceof PartialEvalTracer && x.trace.main === this.main ? x : this.pure(x)));
+  }
+
+  newArg(pval: PartialVal): PartialEvalTracer {
+    return new PartialEvalTracer(this, pval, 'known' in pval ? { kind: 'known' } : { kind: 'input' });
+  }
+
+  /** Makes an output unknown (known outputs become constants of the jaxpr). */
+  instantiate(t: PartialEvalTracer): PartialEvalTracer {
+    return this.instantiateConst(t);
+  }
+}
+
+/**
+ * Builds the jaxpr computing `outs` from the unknown `ins`: the equations reachable
+ * from the outputs, in creation order (which is a topological order).
+ */
+export function tracersToJaxpr(ins: readonly PartialEvalTracer[], outs: readonly PartialEvalTracer[]): [Jaxpr, jt.Array[]] {
+  const vars = new Map<PartialEvalTracer, Var>();
+  const constVars: Var[] = [];
+  const consts: jt.Array[] = [];
+  const varOf = (t: PartialEvalTracer): Var => {
+    let v = vars.get(t);
+    if (v === undefined) {
+      v = new Var(t.aval);
+      vars.set(t, v);
+      if (t.recipe.kind === 'const') {
+        constVars.push(v);
+        consts.push(t.recipe.value);
+      }
+    }
+    return v;
+  };
+  const inVars = ins.map(varOf);
+  const seen = new Set<EqnRecipe>();
+  const stack = [...outs];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (t.recipe.kind !== 'eqn' || seen.has(t.recipe.eqn)) continue;
+    seen.add(t.recipe.eqn);
+    stack.push(...t.recipe.eqn.inputs);
+  }
+  const eqns: JaxprEqn[] = [...seen]
+    .sort((a, b) => a.id - b.id)
+    .map((e) => ({ prim: e.prim, inputs: e.inputs.map(varOf), params: e.params, outs: e.outs.map(varOf) }));
+  return [{ constVars, inVars, eqns, outs: outs.map(varOf) }, consts];
+}
+
+/**
+ * Runs `f` with some inputs known and others unknown: known work happens now, unknown
+ * work is recorded. Returns the known outputs and a jaxpr for the `unknownOutputs`.
+ */
+export function partialEvalFlat(
+  f: (args: jt.Array[]) => jt.Array[],
+  pvals: readonly PartialVal[],
+  unknownOutputs: (i: number) => boolean,
+): { outs: (jt.Array | null)[]; jaxpr: Jaxpr; consts: jt.Array[] } {
+  return jt.newMain(PartialEvalTrace, null, (main) => {
+    const trace = new PartialEvalTrace(main);
+    const ins = pvals.map((pv) => trace.newArg(pv));
+    const raw = f(ins);
+    const outsT = raw.map((o) =>
+      o instanceof PartialEvalTracer && o.trace.main === main ? o : trace.pure(o),
+    );
+    const recorded = outsT.flatMap((t, i) => (unknownOutputs(i) ? [trace.instantiate(t)] : []));
+    const unknownIns = ins.filter((t) => !t.isKnown);
+    const [jaxpr, consts] = tracersToJaxpr(unknownIns, recorded);
+    const outs = outsT.map((t, i) => (unknownOutputs(i) ? null : t.isKnown ? t.concrete()! : null));
+    outsT.forEach((t, i) => {
+      if (!unknownOutputs(i) && !t.isKnown) {
+        throw new jt.TraceError('linearize: a primal output depends on a tangent (is the function pure?)');
+      }
+    });
+    return { outs, jaxpr, consts };
+  });
+}
