@@ -1,0 +1,11 @@
+export {
+  type FlagSpec,
+  type FlagSpecs,
+  type Flags,
+  type ParsedArgs,
+  parseFlags,
+  type UsageError,
+  usage,
+} from './flags';
+export { type ProgressBar, type ProgressFields, progressBar } from './progress';
+export { type ChartOptions, lineChart, type Series, ticks } from './svg-chart';
