@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 
 /** One command-line flag: its type, default and help text. */
 export type FlagSpec =
@@ -130,6 +130,6 @@ export function usage(command: string, summary: string, specs: FlagSpecs): strin
     '',
     'Options:',
     ...rows.map(([a, b]) => a.padEnd(width) + b),
-    '  --help'.padEnd(width) + 'Show this help',
+    `${'  --help'.padEnd(width)}Show this help`,
   ].join('\n');
 }

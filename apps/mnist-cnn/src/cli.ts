@@ -1,1 +1,232 @@
-export {};
+#!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { lineChart, parseFlags, usage } from '@jute/app-kit';
+import * as data from '@jute/data';
+import * as optim from '@jute/optim';
+import * as jt from '@jute/tensor';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  type AppError,
+  appError,
+  loadCheckpoint,
+  saveCheckpoint,
+  type TrainState,
+} from './checkpoint';
+import { buildModel, type ModelKind } from './model';
+import { predict } from './predict';
+import { formatReport } from './report';
+import { confusionOn, type EpochStats, trainLoop } from './train';
+
+const trainFlags = {
+  epochs: {
+    type: 'number',
+    help: 'Passes over the training split',
+    default: 4,
+    integer: true,
+    min: 1,
+  },
+  batchSize: { type: 'number', help: 'Examples per step', default: 64, integer: true, min: 1 },
+  lr: { type: 'number', help: 'Adam learning rate', default: 0.001, min: 0 },
+  seed: {
+    type: 'number',
+    help: 'Seed for initialisation, shuffling and dropout',
+    default: 0,
+    integer: true,
+  },
+  data: {
+    type: 'string',
+    help: 'Directory with the full MNIST IDX files (default: the 10,000 embedded digits)',
+  },
+  out: { type: 'string', help: 'Checkpoint (safetensors) written after each epoch' },
+  resume: { type: 'string', help: 'Continue training from this checkpoint' },
+  model: { type: 'string', help: 'Architecture', default: 'cnn', choices: ['mlp', 'cnn'] },
+  limit: {
+    type: 'number',
+    help: 'Train on the first N training examples only',
+    integer: true,
+    min: 1,
+  },
+  plot: { type: 'string', help: 'Write an SVG of the loss and accuracy curves' },
+} as const;
+
+const predictFlags = {
+  checkpoint: { type: 'string', help: 'Checkpoint written by training (--out)' },
+  index: {
+    type: 'number',
+    help: 'Classify test image N of the split instead of a PNG',
+    integer: true,
+    min: 0,
+  },
+  model: {
+    type: 'string',
+    help: 'Architecture of the checkpoint',
+    default: 'cnn',
+    choices: ['mlp', 'cnn'],
+  },
+  data: trainFlags.data,
+  seed: {
+    type: 'number',
+    help: 'Seed of the embedded train/test split',
+    default: 0,
+    integer: true,
+  },
+} as const;
+
+/** Paths on the command line are relative to where the user ran `pnpm`, not to this package. */
+const userPath = (p: string) => resolve(process.env.INIT_CWD ?? process.cwd(), p);
+
+const fail = (e: AppError | { message: string }): never => {
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+};
+
+async function loadData(dir: string | undefined, seed: number) {
+  const loaded = await data.loadMnist(dir ? { dir: userPath(dir), seed } : { seed })();
+  return E.isLeft(loaded) ? fail(appError(data.formatDataError(loaded.left))) : loaded.right;
+}
+
+async function train(argv: string[]): Promise<void> {
+  const parsed = parseFlags(trainFlags, argv);
+  if (E.isLeft(parsed)) return fail(parsed.left);
+  if (parsed.right.help) {
+    console.log(
+      usage(
+        'pnpm mnist [train] [options]',
+        'Train a digit classifier on MNIST, then evaluate it on the held-out split.',
+        trainFlags,
+      ),
+    );
+    return;
+  }
+  if (parsed.right.positional.length)
+    return fail(appError(`unexpected argument '${parsed.right.positional[0]}' (see --help)`));
+  const f = parsed.right.flags;
+  const kind = f.model as ModelKind;
+  const mnist = await loadData(f.data, f.seed);
+  const n = Math.min(f.limit ?? Number.POSITIVE_INFINITY, mnist.train.labels.shape[0]!);
+  const trainSet = {
+    images: jt.slice(mnist.train.images, [0], [n]),
+    labels: jt.slice(mnist.train.labels, [0], [n]),
+  };
+  if (n < f.batchSize)
+    return fail(appError(`--batch-size ${f.batchSize} is larger than the ${n} training examples`));
+
+  const model = buildModel(kind);
+  const [initKey, trainKey] = jt.random.split(jt.random.key(f.seed), 2);
+  const { params, state } = model.init(initKey!, [f.batchSize, 28, 28, 1]);
+  const opt = optim.adam({ learningRate: f.lr });
+  let start: TrainState = { params, state, optState: opt.init(params) };
+  let startEpoch = 0;
+  if (f.resume) {
+    const loaded = await loadCheckpoint(userPath(f.resume), start, kind)();
+    if (E.isLeft(loaded)) return fail(loaded.left);
+    start = loaded.right.train;
+    startEpoch = loaded.right.meta.epoch;
+    console.error(`resumed from ${f.resume} after epoch ${startEpoch}`);
+  }
+  console.error(
+    `training ${kind} on ${n} images (test ${mnist.test.labels.shape[0]}), batch ${f.batchSize}, Adam lr ${f.lr}, seed ${f.seed}`,
+  );
+  process.on('SIGINT', () => {
+    process.stderr.write(
+      `\ninterrupted${f.out ? `; ${f.out} holds the last complete epoch` : ''}\n`,
+    );
+    process.exit(130);
+  });
+  const history: EpochStats[] = [];
+  const writePlot = async () => {
+    if (!f.plot || history.length === 0) return;
+    const xs = (k: keyof EpochStats) => history.map((h) => [h.epoch, h[k]] as const);
+    const svg = [
+      lineChart([{ name: 'train loss', points: xs('loss') }], {
+        title: 'Training loss',
+        xLabel: 'epoch',
+        yLabel: 'cross-entropy',
+      }),
+      lineChart(
+        [
+          { name: 'train accuracy', points: xs('accuracy') },
+          { name: 'test accuracy', points: xs('testAccuracy') },
+        ],
+        { title: 'Accuracy', xLabel: 'epoch', yLabel: 'accuracy' },
+      ),
+    ];
+    // Two charts stacked in one SVG document.
+    const body = svg.map((s, i) => s.replace('<svg ', `<svg y="${i * 360}" `)).join('\n');
+    await writeFile(
+      userPath(f.plot),
+      `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="720">\n${body}\n</svg>\n`,
+    );
+  };
+  const { state: final } = await trainLoop(start, {
+    model,
+    opt,
+    train: trainSet,
+    test: mnist.test,
+    batchSize: f.batchSize,
+    epochs: f.epochs,
+    startEpoch,
+    key: trainKey!,
+    onEpoch: async (s, stats, step) => {
+      history.push(stats);
+      if (f.out) {
+        const saved = await saveCheckpoint(userPath(f.out), s, {
+          model: kind,
+          epoch: stats.epoch,
+          step,
+        })();
+        if (E.isLeft(saved)) fail(saved.left);
+      }
+      await writePlot();
+    },
+  });
+  console.log(formatReport(await confusionOn(model, final, mnist.test.images, mnist.test.labels)));
+  if (f.out) console.error(`checkpoint: ${f.out}`);
+  if (f.plot) console.error(`curves: ${f.plot}`);
+}
+
+async function predictCommand(argv: string[]): Promise<void> {
+  const parsed = parseFlags(predictFlags, argv);
+  if (E.isLeft(parsed)) return fail(parsed.left);
+  if (parsed.right.help) {
+    console.log(
+      usage(
+        'pnpm mnist predict --checkpoint FILE [IMAGE.png | --index N]',
+        'Classify one digit with a trained model.',
+        predictFlags,
+      ),
+    );
+    return;
+  }
+  const f = parsed.right.flags;
+  const image = parsed.right.positional[0];
+  if (!f.checkpoint) return fail(appError('predict needs --checkpoint FILE'));
+  if ((image === undefined) === (f.index === undefined))
+    return fail(appError('predict needs exactly one of IMAGE.png or --index N'));
+  const result = await predict({
+    checkpoint: userPath(f.checkpoint),
+    model: f.model as ModelKind,
+    source:
+      image !== undefined
+        ? { png: userPath(image) }
+        : { index: f.index!, load: () => loadData(f.data, f.seed) },
+  })();
+  if (E.isLeft(result)) return fail(result.left);
+  const { digit, probabilities, label } = result.right;
+  console.log(`predicted digit: ${digit}${label !== undefined ? ` (true label ${label})` : ''}`);
+  probabilities.forEach((p, d) => {
+    console.log(`  ${d}: ${(100 * p).toFixed(2).padStart(6)}% ${'█'.repeat(Math.round(p * 40))}`);
+  });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === 'predict') return predictCommand(rest);
+  if (first === 'train') return train(rest);
+  return train(argv);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) =>
+  fail({ message: e instanceof Error ? e.message : String(e) }),
+);

@@ -6,28 +6,38 @@ type BatchRule<P extends jt.Primitive> = (
   dims: BDim[],
   params: jt.PrimitiveParams[P],
   size: number,
+  /** The batch level processing the primitive (closures run as copies of it). */
+  main: jt.MainTrace,
 ) => [jt.Array[], BDim[]];
 
 const shift = (axes: readonly number[]) => axes.map((a) => a + 1);
 
 /** Elementwise: if all batched operands share an axis keep it, else line everything up at 0. */
-const elementwise = <P extends jt.Primitive>(prim: P): BatchRule<P> => (vals, dims, params, size) => {
-  const batched = dims.filter((d) => d !== null);
-  if (batched.length === vals.length && batched.every((d) => d === batched[0])) {
-    return [jt.bind(prim, vals, params), vals.map(() => batched[0]!)];
-  }
-  const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
-  return [jt.bind(prim, moved, params), moved.map(() => 0)];
-};
+const elementwise =
+  <P extends jt.Primitive>(prim: P): BatchRule<P> =>
+  (vals, dims, params, size) => {
+    const batched = dims.filter((d) => d !== null);
+    if (batched.length === vals.length && batched.every((d) => d === batched[0])) {
+      return [jt.bind(prim, vals, params), vals.map(() => batched[0]!)];
+    }
+    const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
+    return [jt.bind(prim, moved, params), moved.map(() => 0)];
+  };
 
 /** Unary ops that keep the batch axis where it is. */
-const unary = <P extends jt.Primitive>(prim: P): BatchRule<P> => ([x], [d], params) => {
-  const outs = jt.bind(prim, [x!], params);
-  return [outs, outs.map(() => d!)];
-};
+const unary =
+  <P extends jt.Primitive>(prim: P): BatchRule<P> =>
+  ([x], [d], params) => {
+    const outs = jt.bind(prim, [x!], params);
+    return [outs, outs.map(() => d!)];
+  };
 
 /** Ops with axis parameters: batch at 0 and shift the axes by one. */
-const atZero = <P extends jt.Primitive>(prim: P, adjust: (p: jt.PrimitiveParams[P], size: number, vals: jt.Array[]) => jt.PrimitiveParams[P]): BatchRule<P> =>
+const atZero =
+  <P extends jt.Primitive>(
+    prim: P,
+    adjust: (p: jt.PrimitiveParams[P], size: number, vals: jt.Array[]) => jt.PrimitiveParams[P],
+  ): BatchRule<P> =>
   (vals, dims, params, size) => {
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
     const outs = jt.bind(prim, moved, adjust(params, size, moved));
@@ -35,16 +45,24 @@ const atZero = <P extends jt.Primitive>(prim: P, adjust: (p: jt.PrimitiveParams[
   };
 
 /** Folds the batch axis into the leading (N) axis for image ops. */
-const foldIntoN = <P extends 'conv_patches' | 'conv_patches_transpose'>(prim: P): BatchRule<P> => ([x], [d], params, size) => {
-  const v = moveBatchAxis(x!, d!, 0, size);
-  const merged = jt.reshape(v, [size * v.shape[1]!, ...v.shape.slice(2)]);
-  const p =
-    prim === 'conv_patches_transpose'
-      ? { ...params, inputShape: [size * (params as jt.PrimitiveParams['conv_patches_transpose']).inputShape[0]!, ...(params as jt.PrimitiveParams['conv_patches_transpose']).inputShape.slice(1)] }
-      : params;
-  const out = jt.bind1(prim, [merged], p as jt.PrimitiveParams[P]);
-  return [[jt.reshape(out, [size, v.shape[1]!, ...out.shape.slice(1)])], [0]];
-};
+const foldIntoN =
+  <P extends 'conv_patches' | 'conv_patches_transpose'>(prim: P): BatchRule<P> =>
+  ([x], [d], params, size) => {
+    const v = moveBatchAxis(x!, d!, 0, size);
+    const merged = jt.reshape(v, [size * v.shape[1]!, ...v.shape.slice(2)]);
+    const p =
+      prim === 'conv_patches_transpose'
+        ? {
+            ...params,
+            inputShape: [
+              size * (params as jt.PrimitiveParams['conv_patches_transpose']).inputShape[0]!,
+              ...(params as jt.PrimitiveParams['conv_patches_transpose']).inputShape.slice(1),
+            ],
+          }
+        : params;
+    const out = jt.bind1(prim, [merged], p as jt.PrimitiveParams[P]);
+    return [[jt.reshape(out, [size, v.shape[1]!, ...out.shape.slice(1)])], [0]];
+  };
 
 /** Gather with both operand and indices batched: offset indices into a merged axis. */
 function gatherBoth(x: jt.Array, idx: jt.Array, axis: number, size: number): jt.Array {
@@ -52,38 +70,76 @@ function gatherBoth(x: jt.Array, idx: jt.Array, axis: number, size: number): jt.
   const xm = jt.moveAxis(x, axis + 1, 1);
   const A = xm.shape[1]!;
   const flat = jt.reshape(xm, [size * A, ...xm.shape.slice(2)]);
-  const offsets = jt.reshape(jt.mul(jt.arange(size), A), [size, ...idx.shape.slice(1).map(() => 1)]);
+  const offsets = jt.reshape(jt.mul(jt.arange(size), A), [
+    size,
+    ...idx.shape.slice(1).map(() => 1),
+  ]);
   const out = jt.bind1('gather', [flat, jt.add(idx, offsets)], { axis: 0 });
   // out: [B, ...I, ...pre, ...post] → [B, ...pre, ...I, ...post]
   const nI = idx.ndim - 1;
   const nPre = axis;
-  const perm = [0, ...Array.from({ length: nPre }, (_, i) => 1 + nI + i), ...Array.from({ length: nI }, (_, i) => 1 + i)];
+  const perm = [
+    0,
+    ...Array.from({ length: nPre }, (_, i) => 1 + nI + i),
+    ...Array.from({ length: nI }, (_, i) => 1 + i),
+  ];
   for (let i = 1 + nI + nPre; i < out.ndim; i++) perm.push(i);
   return jt.transpose(out, perm);
 }
 
-function scatterBoth(upd: jt.Array, idx: jt.Array, p: jt.PrimitiveParams['scatter_add'], size: number): jt.Array {
+function scatterBoth(
+  upd: jt.Array,
+  idx: jt.Array,
+  p: jt.PrimitiveParams['scatter_add'],
+  size: number,
+): jt.Array {
   const nI = idx.ndim - 1;
   const nPre = p.axis;
   // upd: [B, ...pre, ...I, ...post] → [B, ...I, ...pre, ...post]
-  const perm = [0, ...Array.from({ length: nI }, (_, i) => 1 + nPre + i), ...Array.from({ length: nPre }, (_, i) => 1 + i)];
+  const perm = [
+    0,
+    ...Array.from({ length: nI }, (_, i) => 1 + nPre + i),
+    ...Array.from({ length: nPre }, (_, i) => 1 + i),
+  ];
   for (let i = 1 + nI + nPre; i < upd.ndim; i++) perm.push(i);
   const u = jt.transpose(upd, perm);
   const A = p.size;
   const pre = p.shape.slice(0, p.axis);
   const post = p.shape.slice(p.axis + 1);
-  const offsets = jt.reshape(jt.mul(jt.arange(size), A), [size, ...idx.shape.slice(1).map(() => 1)]);
-  const flat = jt.bind1('scatter_add', [u, jt.add(idx, offsets)], { axis: 0, size: size * A, shape: [size * A, ...pre, ...post] });
+  const offsets = jt.reshape(jt.mul(jt.arange(size), A), [
+    size,
+    ...idx.shape.slice(1).map(() => 1),
+  ]);
+  const flat = jt.bind1('scatter_add', [u, jt.add(idx, offsets)], {
+    axis: 0,
+    size: size * A,
+    shape: [size * A, ...pre, ...post],
+  });
   return jt.moveAxis(jt.reshape(flat, [size, A, ...pre, ...post]), 1, p.axis + 1);
 }
 
-const vmapClosure = (f: (a: readonly jt.Array[]) => jt.Array[], size: number) => (args: readonly jt.Array[]): jt.Array[] =>
-  vmapFlat((a) => f(a), args, args.map(() => 0), size);
-const batchedAvals = (avals: readonly jt.AbstractValue[], size: number) => avals.map((a) => ({ shape: [size, ...a.shape], dtype: a.dtype }));
+const vmapClosure =
+  (f: (a: readonly jt.Array[]) => jt.Array[], size: number, main: jt.MainTrace) =>
+  (args: readonly jt.Array[]): jt.Array[] =>
+    vmapFlat(
+      (a) => f(a),
+      args,
+      args.map(() => 0),
+      size,
+      0,
+      main,
+    );
+const batchedAvals = (avals: readonly jt.AbstractValue[], size: number) =>
+  avals.map((a) => ({ shape: [size, ...a.shape], dtype: a.dtype }));
 
 const elementwiseRules = Object.fromEntries(
-  [...jt.UNARY_PRIMITIVES, ...jt.BINARY_PRIMITIVES, 'select', 'cast', 'stop_gradient'].map((p) => [p, elementwise(p as jt.Primitive)]),
-) as { [P in jt.UnaryPrimitive | jt.BinaryPrimitive | 'select' | 'cast' | 'stop_gradient']: BatchRule<P> };
+  [...jt.UNARY_PRIMITIVES, ...jt.BINARY_PRIMITIVES, 'select', 'cast', 'stop_gradient'].map((p) => [
+    p,
+    elementwise(p as jt.Primitive),
+  ]),
+) as {
+  [P in jt.UnaryPrimitive | jt.BinaryPrimitive | 'select' | 'cast' | 'stop_gradient']: BatchRule<P>;
+};
 
 export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
   ...elementwiseRules,
@@ -94,61 +150,114 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
   argmax: atZero('argmax', (p) => ({ axis: p.axis + 1 })),
   cumsum: atZero('cumsum', (p) => ({ ...p, axis: p.axis + 1 })),
   sort: atZero('sort', (p) => ({ axis: p.axis + 1 })),
-  broadcast_in_dim: atZero('broadcast_in_dim', (p, size) => ({ shape: [size, ...p.shape], dims: [0, ...shift(p.dims)] })),
+  broadcast_in_dim: atZero('broadcast_in_dim', (p, size) => ({
+    shape: [size, ...p.shape],
+    dims: [0, ...shift(p.dims)],
+  })),
   reshape: atZero('reshape', (p, size) => ({ shape: [size, ...p.shape] })),
   transpose: atZero('transpose', (p) => ({ perm: [0, ...shift(p.perm)] })),
-  slice: atZero('slice', (p, size) => ({ start: [0, ...p.start], limit: [size, ...p.limit], strides: [1, ...p.strides] })),
-  pad: atZero('pad', (p) => ({ ...p, lo: [0, ...p.lo], hi: [0, ...p.hi], interior: [0, ...p.interior] })),
+  slice: atZero('slice', (p, size) => ({
+    start: [0, ...p.start],
+    limit: [size, ...p.limit],
+    strides: [1, ...p.strides],
+  })),
+  pad: atZero('pad', (p) => ({
+    ...p,
+    lo: [0, ...p.lo],
+    hi: [0, ...p.hi],
+    interior: [0, ...p.interior],
+  })),
   concatenate: atZero('concatenate', (p) => ({ axis: p.axis + 1 })),
   gather: ([x, idx], [dx, di], { axis }, size) => {
-    if (di === null) return [[jt.bind1('gather', [moveBatchAxis(x!, dx!, 0, size), idx!], { axis: axis + 1 })], [0]];
+    if (di === null)
+      return [
+        [jt.bind1('gather', [moveBatchAxis(x!, dx!, 0, size), idx!], { axis: axis + 1 })],
+        [0],
+      ];
     if (dx === null) return [[jt.bind1('gather', [x!, idx!], { axis })], [axis + di!]];
-    return [[gatherBoth(moveBatchAxis(x!, dx ?? null, 0, size), moveBatchAxis(idx!, di!, 0, size), axis, size)], [0]];
+    return [
+      [
+        gatherBoth(
+          moveBatchAxis(x!, dx ?? null, 0, size),
+          moveBatchAxis(idx!, di!, 0, size),
+          axis,
+          size,
+        ),
+      ],
+      [0],
+    ];
   },
   scatter_add: ([u, idx], [du, di], p, size) => {
     if (di === null) {
-      const out = jt.bind1('scatter_add', [moveBatchAxis(u!, du!, 0, size), idx!], { ...p, axis: p.axis + 1, shape: [size, ...p.shape] });
+      const out = jt.bind1('scatter_add', [moveBatchAxis(u!, du!, 0, size), idx!], {
+        ...p,
+        axis: p.axis + 1,
+        shape: [size, ...p.shape],
+      });
       return [[out], [0]];
     }
-    return [[scatterBoth(moveBatchAxis(u!, du!, 0, size), moveBatchAxis(idx!, di!, 0, size), p, size)], [0]];
+    return [
+      [scatterBoth(moveBatchAxis(u!, du!, 0, size), moveBatchAxis(idx!, di!, 0, size), p, size)],
+      [0],
+    ];
   },
   dot_general: ([a, b], [da, db], p, size) => {
     const nb = p.batch[0].length;
     const [lc, rc] = p.contract;
     const [lb, rb] = p.batch;
     if (da !== null && db !== null) {
-      const out = jt.bind1('dot_general', [moveBatchAxis(a!, da ?? null, 0, size), moveBatchAxis(b!, db ?? null, 0, size)], {
-        contract: [shift(lc), shift(rc)],
-        batch: [[0, ...shift(lb)], [0, ...shift(rb)]],
-      });
+      const out = jt.bind1(
+        'dot_general',
+        [moveBatchAxis(a!, da ?? null, 0, size), moveBatchAxis(b!, db ?? null, 0, size)],
+        {
+          contract: [shift(lc), shift(rc)],
+          batch: [
+            [0, ...shift(lb)],
+            [0, ...shift(rb)],
+          ],
+        },
+      );
       return [[out], [0]];
     }
     if (da !== null) {
-      const out = jt.bind1('dot_general', [moveBatchAxis(a!, da ?? null, 0, size), b!], { contract: [shift(lc), rc], batch: [shift(lb), rb] });
+      const out = jt.bind1('dot_general', [moveBatchAxis(a!, da ?? null, 0, size), b!], {
+        contract: [shift(lc), rc],
+        batch: [shift(lb), rb],
+      });
       return [[out], [nb]];
     }
     const lFree = a!.ndim - lc.length - lb.length;
-    const out = jt.bind1('dot_general', [a!, moveBatchAxis(b!, db!, 0, size)], { contract: [lc, shift(rc)], batch: [lb, shift(rb)] });
+    const out = jt.bind1('dot_general', [a!, moveBatchAxis(b!, db!, 0, size)], {
+      contract: [lc, shift(rc)],
+      batch: [lb, shift(rb)],
+    });
     return [[out], [nb + lFree]];
   },
   conv_patches: foldIntoN('conv_patches'),
   conv_patches_transpose: foldIntoN('conv_patches_transpose'),
-  scan: (vals, dims, p, size) => {
+  scan: (vals, dims, p, size, main) => {
     const nfront = p.numConsts + p.numCarry;
     // Consts and carry batched at 0; xs at 1 (axis 0 is time); the body sees per-step values at 0.
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, i < nfront ? 0 : 1, size));
-    const outs = jt.bind('scan', moved, { ...p, body: vmapClosure(p.body, size), yAvals: batchedAvals(p.yAvals, size) });
+    const outs = jt.bind('scan', moved, {
+      ...p,
+      body: vmapClosure(p.body, size, main),
+      yAvals: batchedAvals(p.yAvals, size),
+    });
     return [outs, outs.map((_, i) => (i < p.numCarry ? 0 : 1))];
   },
-  cond: ([index, ...ops], [di, ...dops], p, size) => {
+  cond: ([index, ...ops], [di, ...dops], p, size, main) => {
     const moved = ops.map((v, i) => moveBatchAxis(v, dops[i] ?? null, 0, size));
     if (di === null) {
-      const branches = p.branches.map((b) => vmapClosure(b, size));
-      const outs = jt.bind('cond', [index!, ...moved], { branches, outAvals: batchedAvals(p.outAvals, size) });
+      const branches = p.branches.map((b) => vmapClosure(b, size, main));
+      const outs = jt.bind('cond', [index!, ...moved], {
+        branches,
+        outAvals: batchedAvals(p.outAvals, size),
+      });
       return [outs, outs.map(() => 0)];
     }
     // A per-example predicate: run every branch and select per example.
-    const results = p.branches.map((b) => vmapClosure(b, size)(moved));
+    const results = p.branches.map((b) => vmapClosure(b, size, main)(moved));
     const idx = moveBatchAxis(index!, di ?? null, 0, size);
     const outs = results[0]!.map((_, j) =>
       results.reduce((acc, r, k) => {
@@ -158,28 +267,37 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
     );
     return [outs, outs.map(() => 0)];
   },
-  while: (vals, dims, p, size) => {
+  while: (vals, dims, p, size, main) => {
     // Every lane runs until its own condition fails; finished lanes keep their carry.
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
-    const laneCond = (args: readonly jt.Array[]) => vmapFlat((a) => [p.cond(a)], args, args.map(() => 0), size)[0]!;
+    const laneCond = (args: readonly jt.Array[]) =>
+      vmapFlat(
+        (a) => [p.cond(a)],
+        args,
+        args.map(() => 0),
+        size,
+        0,
+        main,
+      )[0]!;
     const body = (args: readonly jt.Array[]): jt.Array[] => {
       const active = laneCond(args);
-      const next = vmapClosure(p.body, size)(args);
-      return next.map((n, i) => jt.where(jt.reshape(active, [size, ...n.shape.slice(1).map(() => 1)]), n, args[i]!));
+      const next = vmapClosure(p.body, size, main)(args);
+      return next.map((n, i) =>
+        jt.where(jt.reshape(active, [size, ...n.shape.slice(1).map(() => 1)]), n, args[i]!),
+      );
     };
     const outs = jt.bind('while', moved, { cond: (a) => jt.any(laneCond(a)), body });
     return [outs, outs.map(() => 0)];
   },
-  custom_linear: (vals, dims, p, size) => {
+  custom_linear: (vals, dims, p, size, main) => {
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
     const outs = jt.bind('custom_linear', moved, {
       name: p.name,
-      forward: vmapClosure(p.forward, size),
-      transpose: vmapClosure(p.transpose, size),
+      forward: vmapClosure(p.forward, size, main),
+      transpose: vmapClosure(p.transpose, size, main),
       outAvals: batchedAvals(p.outAvals, size),
       inAvals: batchedAvals(p.inAvals, size),
     });
     return [outs, outs.map(() => 0)];
   },
 };
-

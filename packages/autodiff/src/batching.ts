@@ -23,16 +23,43 @@ export class BatchTracer extends jt.Tracer {
   }
 }
 
+/**
+ * `copyOf`: a batch level that re-runs, one level up, a closure (scan body, cond branch
+ * ...) of the level `copyOf` is processing. Tracers of that level the closure captured
+ * are batched along the same axis, so they are lifted with their batch axis instead of
+ * as constants (closure conversion without jaxprs).
+ */
+interface BatchData {
+  readonly size: number;
+  readonly copyOf?: jt.MainTrace | undefined;
+}
+
 export class BatchTrace extends jt.Trace {
   get axisSize(): number {
-    return this.main.globalData as number;
+    return (this.main.globalData as BatchData).size;
   }
   pure(x: jt.Array): BatchTracer {
     return new BatchTracer(this, x, null);
   }
-  process<P extends jt.Primitive>(prim: P, tracers: jt.Tracer[], params: jt.PrimitiveParams[P]): jt.Tracer[] {
+  override lift(x: jt.Array): BatchTracer {
+    const copyOf = (this.main.globalData as BatchData).copyOf;
+    if (x instanceof BatchTracer && copyOf !== undefined && x.trace.main === copyOf)
+      return new BatchTracer(this, x.val, x.bdim);
+    return this.pure(x);
+  }
+  process<P extends jt.Primitive>(
+    prim: P,
+    tracers: jt.Tracer[],
+    params: jt.PrimitiveParams[P],
+  ): jt.Tracer[] {
     const ts = tracers as BatchTracer[];
-    const [outs, dims] = batchRules[prim](ts.map((t) => t.val), ts.map((t) => t.bdim), params, this.axisSize);
+    const [outs, dims] = batchRules[prim](
+      ts.map((t) => t.val),
+      ts.map((t) => t.bdim),
+      params,
+      this.axisSize,
+      this.main,
+    );
     return outs.map((o, i) => new BatchTracer(this, o, dims[i] ?? null));
   }
 }
@@ -47,19 +74,27 @@ export function moveBatchAxis(x: jt.Array, from: BDim, to: number, size: number)
   return from === to ? x : jt.moveAxis(x, from, to);
 }
 
-/** Maps a flat function over axis `inDims` of its inputs; outputs batched at `outDim`. */
+/**
+ * Maps a flat function over axis `inDims` of its inputs; outputs batched at `outDim`.
+ * `copyOf`: the batch level whose closure `f` is (see `BatchData`).
+ */
 export function vmapFlat(
   f: (args: jt.Array[]) => jt.Array[],
   args: readonly jt.Array[],
   inDims: readonly BDim[],
   size: number,
   outDim = 0,
+  copyOf?: jt.MainTrace,
 ): jt.Array[] {
-  return jt.newMain(BatchTrace, size, (main) => {
+  const data: BatchData = { size, copyOf };
+  return jt.newMain(BatchTrace, data, (main) => {
     const trace = new BatchTrace(main);
-    const ins = args.map((a, i) => (inDims[i] === null ? a : new BatchTracer(trace, a, inDims[i]!)));
+    const ins = args.map((a, i) =>
+      inDims[i] === null ? a : new BatchTracer(trace, a, inDims[i]!),
+    );
     return f(ins).map((o) => {
-      if (o instanceof BatchTracer && o.trace.main === main) return moveBatchAxis(o.val, o.bdim, outDim, size);
+      if (o instanceof BatchTracer && o.trace.main === main)
+        return moveBatchAxis(o.val, o.bdim, outDim, size);
       return moveBatchAxis(o, null, outDim, size);
     });
   });

@@ -25,7 +25,9 @@ const normAll = (a: readonly jt.Array[]) => Math.sqrt(dotAll(a, a));
 
 function close(what: string, got: number, want: number, scale: number, tol: number): void {
   if (!(Math.abs(got - want) <= tol * (1 + Math.max(Math.abs(want), scale)))) {
-    throw new jt.JuteError(`checkGrads: ${what}: got ${got}, expected ${want} (difference ${Math.abs(got - want)}, tolerance ${tol})`);
+    throw new jt.JuteError(
+      `checkGrads: ${what}: got ${got}, expected ${want} (difference ${Math.abs(got - want)}, tolerance ${tol})`,
+    );
   }
 }
 
@@ -34,7 +36,13 @@ function randomLike(xs: readonly jt.Array[], key: jt.Array): jt.Array[] {
   return xs.map((x, i) => jt.random.normal(keys[i]!, x.shape, { dtype: 'float64' }));
 }
 
-function checkFlat(f: Flat, args: jt.Array[], order: number, o: Required<CheckGradsOptions>, key: jt.Array): void {
+function checkFlat(
+  f: Flat,
+  args: jt.Array[],
+  order: number,
+  o: Required<CheckGradsOptions>,
+  key: jt.Array,
+): void {
   const [k1, k2, k3] = jt.random.split(key, 3);
   const v = randomLike(args, k1!);
   const out = f(args);
@@ -46,7 +54,13 @@ function checkFlat(f: Flat, args: jt.Array[], order: number, o: Required<CheckGr
     const minus = f(args.map((x, i) => jt.sub(x, jt.mul(v[i]!, o.eps))));
     const fd = plus.map((p, i) => jt.div(jt.sub(p, minus[i]!), 2 * o.eps));
     const diff = normAll(fd.map((d, i) => jt.sub(d, tOut[i]!)));
-    close('JVP vs central finite differences (norm of difference)', diff, 0, normAll(fd), o.tolerance);
+    close(
+      'JVP vs central finite differences (norm of difference)',
+      diff,
+      0,
+      normAll(fd),
+      o.tolerance,
+    );
   }
   if (o.modes.includes('rev')) {
     const [, back] = vjp((...xs: jt.Array[]) => f(xs), ...args);
@@ -54,8 +68,22 @@ function checkFlat(f: Flat, args: jt.Array[], order: number, o: Required<CheckGr
     close('VJP vs JVP, <u, J v> = <Jᵀ u, v>', dotAll(ct, v), dotAll(u, tOut), 0, o.tolerance);
   }
   if (order > 1) {
-    if (o.modes.includes('fwd')) checkFlat((xs) => jvp((...a: jt.Array[]) => f(a), xs, v)[1] as unknown as jt.Array[], args, order - 1, o, k3!);
-    if (o.modes.includes('rev')) checkFlat((xs) => vjp((...a: jt.Array[]) => f(a), ...xs)[1](u as never) as jt.Array[], args, order - 1, o, k3!);
+    if (o.modes.includes('fwd'))
+      checkFlat(
+        (xs) => jvp((...a: jt.Array[]) => f(a), xs, v)[1] as unknown as jt.Array[],
+        args,
+        order - 1,
+        o,
+        k3!,
+      );
+    if (o.modes.includes('rev'))
+      checkFlat(
+        (xs) => vjp((...a: jt.Array[]) => f(a), ...xs)[1](u as never) as jt.Array[],
+        args,
+        order - 1,
+        o,
+        k3!,
+      );
   }
 }
 
@@ -65,7 +93,11 @@ function checkFlat(f: Flat, args: jt.Array[], order: number, o: Required<CheckGr
  * Throws a `JuteError` describing the first mismatch.
  * @example checkGrads((x) => jt.sum(jt.tanh(x)), [jt.array([0.1, 0.2])], { order: 2 });
  */
-export function checkGrads(f: (...args: any[]) => unknown, args: readonly unknown[], options: CheckGradsOptions = {}): void {
+export function checkGrads(
+  f: (...args: any[]) => unknown,
+  args: readonly unknown[],
+  options: CheckGradsOptions = {},
+): void {
   const o: Required<CheckGradsOptions> = {
     order: options.order ?? 1,
     modes: options.modes ?? ['fwd', 'rev'],

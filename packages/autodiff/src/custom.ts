@@ -1,23 +1,57 @@
 import * as jt from '@jute/tensor';
+import { BatchTrace, BatchTracer, type BDim, vmapFlat } from './batching';
 import { flattenArrays } from './flat';
 import { JVPTrace, JVPTracer } from './jvp';
 import { jvp } from './jvp-api';
 import { vjp } from './linearize';
 import { instantiate } from './tangent';
 
-/** The JVP trace at the top of `args`, if the top transform is forward differentiation. */
-function topJvp(args: readonly jt.Array[]): JVPTrace | undefined {
+/** The trace of the highest-level tracer among `args` (undefined when all are concrete). */
+function topTrace(args: readonly jt.Array[]): jt.Trace | undefined {
   let top: jt.Tracer | undefined;
   for (const a of args) {
-    if (a instanceof jt.Tracer && (top === undefined || a.trace.main.level > top.trace.main.level)) top = a;
+    if (a instanceof jt.Tracer && (top === undefined || a.trace.main.level > top.trace.main.level))
+      top = a;
   }
-  return top?.trace instanceof JVPTrace ? top.trace : undefined;
+  return top?.trace;
 }
 
 function split(trace: JVPTrace, args: readonly jt.Array[]) {
-  const primals = args.map((a) => (a instanceof JVPTracer && a.trace.main === trace.main ? a.primal : a));
-  const tangents = args.map((a) => (a instanceof JVPTracer && a.trace.main === trace.main ? a.tangent : null));
+  const own = (a: jt.Array): a is JVPTracer =>
+    a instanceof JVPTracer && a.trace.main === trace.main;
+  // fullLower: under linearize the primals are *known* partial-eval tracers; the
+  // custom_linear closures (checkpoint's recompute, customVjp's residuals) run in the
+  // backward pass after that trace has ended, so they must capture the known values.
+  const primals = args.map((a) => {
+    const p = own(a) ? a.primal : a;
+    return p instanceof jt.Tracer ? p.fullLower() : p;
+  });
+  const tangents = args.map((a) => (own(a) ? a.tangent : null));
   return { primals, tangents };
+}
+
+/**
+ * When `vmap` sits above the differentiation (`grad(vmap(f))`), the top tracer is a
+ * batch tracer and the custom rule would be bypassed. As JAX batches a custom_jvp/vjp
+ * call, we strip this batch level: the caller re-applies the custom wrapper to the
+ * batched values with vmapped `f`/rules, and wraps the results (batched at 0) back.
+ */
+function unbatch(trace: BatchTrace, args: readonly jt.Array[]) {
+  const own = (a: jt.Array): a is BatchTracer =>
+    a instanceof BatchTracer && a.trace.main === trace.main;
+  const vals = args.map((a) => (own(a) ? a.val : a));
+  const dims: BDim[] = args.map((a) => (own(a) ? a.bdim : null));
+  const rebatch = (outs: readonly jt.Array[]) => outs.map((o) => new BatchTracer(trace, o, 0));
+  return { vals, dims, size: trace.axisSize, main: trace.main, rebatch };
+}
+
+/** `f` over flat leaves, recording the output structure. */
+function flatCall<R>(f: (args: jt.Array[]) => R, onDef: (def: jt.TreeDef) => void) {
+  return (args: jt.Array[]): jt.Array[] => {
+    const [outs, def] = flattenArrays(f(args));
+    onDef(def);
+    return outs;
+  };
 }
 
 const avalOf = (x: jt.Array): jt.AbstractValue => ({ shape: x.shape, dtype: x.dtype });
@@ -25,7 +59,7 @@ const avalOf = (x: jt.Array): jt.AbstractValue => ({ shape: x.shape, dtype: x.dt
 /**
  * A function with a hand-written forward-mode rule: `jvpRule(primals, tangents)` returns
  * `[outputs, outputTangents]`. Reverse mode follows by transposing the rule, as in JAX.
- * (When `vmap` is applied outside a `grad`, the rule is bypassed and `f` differentiated.)
+ * Under `vmap` the rule is vmapped too, whichever order the transforms are nested in.
  * @example
  * const safeLog = customJvp((x: jt.Array) => jt.log(x), ([x], [t]) => [jt.log(x), jt.div(t, jt.maximum(x, 1e-12))]);
  */
@@ -35,14 +69,54 @@ export function customJvp<A extends unknown[], R>(
 ): (...args: A) => R {
   return (...args: A): R => {
     const [flat, def] = flattenArrays(args);
-    const trace = topJvp(flat);
+    const top = topTrace(flat);
+    if (top instanceof BatchTrace) {
+      const { vals, dims, size, main, rebatch } = unbatch(top, flat);
+      let outDef: jt.TreeDef | undefined;
+      const setDef = (d: jt.TreeDef) => {
+        outDef = d;
+      };
+      const fB = (...xs: jt.Array[]) =>
+        vmapFlat(
+          flatCall((a) => f(...jt.tree.unflatten<A>(def, a)), setDef),
+          xs,
+          dims,
+          size,
+          0,
+          main,
+        );
+      const ruleB = (ps: jt.Array[], ts: jt.Array[]): [jt.Array[], jt.Array[]] => {
+        let m = 0;
+        const both = (a: jt.Array[]): jt.Array[] => {
+          const [o, to] = jvpRule(
+            jt.tree.unflatten<A>(def, a.slice(0, ps.length)),
+            jt.tree.unflatten<A>(def, a.slice(ps.length)),
+          );
+          const [oo, d] = flattenArrays(o);
+          setDef(d);
+          m = oo.length;
+          return [...oo, ...flattenArrays(to)[0]];
+        };
+        const outs = vmapFlat(both, [...ps, ...ts], [...dims, ...dims], size, 0, main);
+        return [outs.slice(0, m), outs.slice(m)];
+      };
+      const outs = customJvp(fB, ruleB)(...vals);
+      return jt.tree.unflatten<R>(outDef!, rebatch(outs));
+    }
+    const trace = top instanceof JVPTrace ? top : undefined;
     if (trace === undefined) return f(...args);
     const { primals, tangents } = split(trace, flat);
     const dense = tangents.map((t, i) => instantiate(t, primals[i]!));
-    const [outs, touts] = jvpRule(jt.tree.unflatten<A>(def, primals), jt.tree.unflatten<A>(def, dense));
+    const [outs, touts] = jvpRule(
+      jt.tree.unflatten<A>(def, primals),
+      jt.tree.unflatten<A>(def, dense),
+    );
     const [po, outDef] = flattenArrays(outs);
     const [to] = flattenArrays(touts);
-    return jt.tree.unflatten<R>(outDef, po.map((p, i) => new JVPTracer(trace, p, to[i] ?? null)));
+    return jt.tree.unflatten<R>(
+      outDef,
+      po.map((p, i) => new JVPTracer(trace, p, to[i] ?? null)),
+    );
   };
 }
 
@@ -60,27 +134,99 @@ export function customVjp<A extends unknown[], R, Res>(
 ): (...args: A) => R {
   return (...args: A): R => {
     const [flat, def] = flattenArrays(args);
-    const trace = topJvp(flat);
+    const top = topTrace(flat);
+    if (top instanceof BatchTrace) {
+      const { vals, dims, size, main, rebatch } = unbatch(top, flat);
+      let outDef: jt.TreeDef | undefined;
+      let resDef: jt.TreeDef | undefined;
+      const setDef = (d: jt.TreeDef) => {
+        outDef = d;
+      };
+      const fB = (...xs: jt.Array[]) =>
+        vmapFlat(
+          flatCall((a) => f(...jt.tree.unflatten<A>(def, a)), setDef),
+          xs,
+          dims,
+          size,
+          0,
+          main,
+        );
+      const fwdB = (...xs: jt.Array[]): [jt.Array[], jt.Array[]] => {
+        let m = 0;
+        const both = (a: jt.Array[]): jt.Array[] => {
+          const [o, r] = fwd(...jt.tree.unflatten<A>(def, a));
+          const [oo, d] = flattenArrays(o);
+          const [rr, rd] = flattenArrays(r);
+          setDef(d);
+          resDef = rd;
+          m = oo.length;
+          return [...oo, ...rr];
+        };
+        const outs = vmapFlat(both, xs, dims, size, 0, main);
+        return [outs.slice(0, m), outs.slice(m)];
+      };
+      const bwdB = (res: jt.Array[], cts: jt.Array[]): jt.Array[] => {
+        const call = (a: jt.Array[]) =>
+          flattenArrays(
+            bwd(
+              jt.tree.unflatten<Res>(resDef!, a.slice(0, res.length)),
+              jt.tree.unflatten<R>(outDef!, a.slice(res.length)),
+            ),
+          )[0];
+        const gs = vmapFlat(
+          call,
+          [...res, ...cts],
+          [...res, ...cts].map(() => 0),
+          size,
+          0,
+          main,
+        );
+        // Cotangents come back batched at 0: inputs shared by the batch get their sum.
+        return gs.map((g, i) => {
+          const d = dims[i] ?? null;
+          return d === null ? jt.sum(g, { axis: 0 }) : jt.moveAxis(g, 0, d);
+        });
+      };
+      const outs = customVjp(fB, fwdB, bwdB)(...vals);
+      return jt.tree.unflatten<R>(outDef!, rebatch(outs));
+    }
+    const trace = top instanceof JVPTrace ? top : undefined;
     if (trace === undefined) return f(...args);
     const { primals, tangents } = split(trace, flat);
     const [out, res] = fwd(...jt.tree.unflatten<A>(def, primals));
     const [po, outDef] = flattenArrays(out);
-    if (tangents.every((t) => t === null)) return jt.tree.unflatten<R>(outDef, po.map((p) => new JVPTracer(trace, p, null)));
-    const touts = jt.bind('custom_linear', tangents.map((t, i) => instantiate(t, primals[i]!)), {
-      name: 'customVjp',
-      forward: () => {
-        throw new jt.TraceError('customVjp: forward-mode differentiation (jvp, jacfwd) of a customVjp function is not supported; use customJvp');
+    if (tangents.every((t) => t === null))
+      return jt.tree.unflatten<R>(
+        outDef,
+        po.map((p) => new JVPTracer(trace, p, null)),
+      );
+    const touts = jt.bind(
+      'custom_linear',
+      tangents.map((t, i) => instantiate(t, primals[i]!)),
+      {
+        name: 'customVjp',
+        forward: () => {
+          throw new jt.TraceError(
+            'customVjp: forward-mode differentiation (jvp, jacfwd) of a customVjp function is not supported; use customJvp',
+          );
+        },
+        transpose: (cts) => {
+          const g = bwd(res, jt.tree.unflatten<R>(outDef, cts));
+          const [gs] = flattenArrays(g);
+          if (gs.length !== primals.length)
+            throw new jt.ShapeError(
+              `customVjp: bwd returned ${gs.length} cotangent leaves for ${primals.length} inputs`,
+            );
+          return gs;
+        },
+        outAvals: po.map(avalOf),
+        inAvals: primals.map(avalOf),
       },
-      transpose: (cts) => {
-        const g = bwd(res, jt.tree.unflatten<R>(outDef, cts));
-        const [gs] = flattenArrays(g);
-        if (gs.length !== primals.length) throw new jt.ShapeError(`customVjp: bwd returned ${gs.length} cotangent leaves for ${primals.length} inputs`);
-        return gs;
-      },
-      outAvals: po.map(avalOf),
-      inAvals: primals.map(avalOf),
-    });
-    return jt.tree.unflatten<R>(outDef, po.map((p, i) => new JVPTracer(trace, p, touts[i]!)));
+    );
+    return jt.tree.unflatten<R>(
+      outDef,
+      po.map((p, i) => new JVPTracer(trace, p, touts[i]!)),
+    );
   };
 }
 
@@ -92,19 +238,54 @@ export function customVjp<A extends unknown[], R, Res>(
 export function checkpoint<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
     const [flat, def] = flattenArrays(args);
-    const trace = topJvp(flat);
+    const top = topTrace(flat);
+    if (top instanceof BatchTrace) {
+      const { vals, dims, size, main, rebatch } = unbatch(top, flat);
+      let outDef: jt.TreeDef | undefined;
+      const fB = (...xs: jt.Array[]) =>
+        vmapFlat(
+          flatCall(
+            (a) => f(...jt.tree.unflatten<A>(def, a)),
+            (d) => {
+              outDef = d;
+            },
+          ),
+          xs,
+          dims,
+          size,
+          0,
+          main,
+        );
+      const outs = checkpoint(fB)(...vals);
+      return jt.tree.unflatten<R>(outDef!, rebatch(outs));
+    }
+    const trace = top instanceof JVPTrace ? top : undefined;
     if (trace === undefined) return f(...args);
     const { primals, tangents } = split(trace, flat);
     const call = (xs: jt.Array[]) => f(...jt.tree.unflatten<A>(def, xs));
     const [po, outDef] = flattenArrays(call(primals));
-    if (tangents.every((t) => t === null)) return jt.tree.unflatten<R>(outDef, po.map((p) => new JVPTracer(trace, p, null)));
-    const touts = jt.bind('custom_linear', tangents.map((t, i) => instantiate(t, primals[i]!)), {
-      name: 'checkpoint',
-      forward: (ts) => flattenArrays(jvp((...xs: jt.Array[]) => call(xs), primals, ts)[1])[0],
-      transpose: (cts) => vjp((...xs: jt.Array[]) => call(xs), ...primals)[1](jt.tree.unflatten<R>(outDef, cts)) as jt.Array[],
-      outAvals: po.map(avalOf),
-      inAvals: primals.map(avalOf),
-    });
-    return jt.tree.unflatten<R>(outDef, po.map((p, i) => new JVPTracer(trace, p, touts[i]!)));
+    if (tangents.every((t) => t === null))
+      return jt.tree.unflatten<R>(
+        outDef,
+        po.map((p) => new JVPTracer(trace, p, null)),
+      );
+    const touts = jt.bind(
+      'custom_linear',
+      tangents.map((t, i) => instantiate(t, primals[i]!)),
+      {
+        name: 'checkpoint',
+        forward: (ts) => flattenArrays(jvp((...xs: jt.Array[]) => call(xs), primals, ts)[1])[0],
+        transpose: (cts) =>
+          vjp((...xs: jt.Array[]) => call(xs), ...primals)[1](
+            jt.tree.unflatten<R>(outDef, cts),
+          ) as jt.Array[],
+        outAvals: po.map(avalOf),
+        inAvals: primals.map(avalOf),
+      },
+    );
+    return jt.tree.unflatten<R>(
+      outDef,
+      po.map((p, i) => new JVPTracer(trace, p, touts[i]!)),
+    );
   };
 }

@@ -1,6 +1,8 @@
 import * as jt from '@jute/tensor';
+import { flattenArrays } from './flat';
 import { jvp } from './jvp-api';
-import { vjp } from './linearize';
+import { linearizeFlat, vjp } from './linearize';
+import { backwardPass } from './transpose';
 import { vmap } from './vmap';
 
 export interface GradOptions {
@@ -14,7 +16,9 @@ function resolveArgnums(op: string, argnums: number | readonly number[], nargs: 
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const a of list) {
     if (!Number.isInteger(a) || a < -nargs || a >= nargs) {
-      throw new jt.TraceError(`${op}: argnums ${a} is out of range for a function called with ${nargs} argument(s)`);
+      throw new jt.TraceError(
+        `${op}: argnums ${a} is out of range for a function called with ${nargs} argument(s)`,
+      );
     }
   }
   return list.map((a) => (a < 0 ? a + nargs : a));
@@ -26,7 +30,10 @@ function resolveArgnums(op: string, argnums: number | readonly number[], nargs: 
  * const [loss, grads] = valueAndGrad(lossFn)(params, batch);
  * const [[loss2, aux], g] = valueAndGrad(f, { hasAux: true })(params);
  */
-export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions = {}) {
+export function valueAndGrad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: GradOptions = {},
+) {
   return (...args: A): [R, any] => {
     const argnums = resolveArgnums('grad', options.argnums ?? 0, args.length);
     let aux: unknown;
@@ -38,19 +45,65 @@ export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, optio
       const out = f(...(full as A));
       let value: unknown = out;
       if (options.hasAux) {
-        if (!Array.isArray(out) || out.length !== 2) throw new jt.TraceError('grad: with hasAux, f must return [value, aux]');
+        if (!Array.isArray(out) || out.length !== 2) {
+          const got = Array.isArray(out)
+            ? `a list of ${out.length}`
+            : out instanceof jt.Array
+              ? `an array ${jt.fmtShape(out.shape)}`
+              : typeof out;
+          throw new jt.TraceError(`grad: with hasAux, f must return [value, aux], got ${got}`);
+        }
         [value, aux] = out;
       }
-      const v = jt.asArray(value as jt.ArrayLike);
+      // asArray would turn a list or object into a meaningless scalar (and a zero gradient).
+      if (!(value instanceof jt.Array) && typeof value !== 'number') {
+        const got = Array.isArray(value) ? `a list of ${value.length}` : typeof value;
+        throw new jt.TraceError(
+          `grad: f must return a float scalar, got ${got}${options.hasAux ? '' : ' (use hasAux: true to return [value, aux])'}`,
+        );
+      }
+      const v = jt.asArray(value);
       if (v.ndim !== 0 || !jt.isFloat(v.dtype)) {
-        throw new jt.TraceError(`grad: f must return a float scalar, got ${v.dtype}[${v.shape.join(',')}] (use vjp or jacrev for other outputs)`);
+        throw new jt.TraceError(
+          `grad: f must return a float scalar, got ${v.dtype}[${v.shape.join(',')}] (use vjp or jacrev for other outputs)`,
+        );
       }
       return v;
     };
-    const [value, back] = vjp(g, ...argnums.map((a) => args[a]));
-    const grads = back(jt.onesLike(value));
+    // Checked here (not only in vjp) so the message names grad and the argument.
+    for (const a of argnums) {
+      for (const [path, leaf] of jt.tree.flattenWithPath<jt.Array | number | boolean>(args[a])) {
+        const dtype = jt.asArray(leaf).dtype;
+        if (!jt.isFloat(dtype)) {
+          throw new jt.DTypeError(
+            `grad: argument ${a}${path ? ` at '${path}'` : ''} has dtype ${dtype}; only float32/float64 inputs can be differentiated (leave it out of argnums)`,
+          );
+        }
+      }
+    }
+    // Aux leaves ride along as extra outputs with zero cotangents, so they come back as
+    // concrete values instead of tracers of the finished transform.
+    const [flatIn, inDef] = flattenArrays(argnums.map((a) => args[a]));
+    let auxDef: jt.TreeDef | undefined;
+    const flatG = (xs: jt.Array[]): jt.Array[] => {
+      const v = g(...jt.tree.unflatten<unknown[]>(inDef, xs));
+      const [auxLeaves, def] = flattenArrays(aux ?? null);
+      auxDef = def;
+      return [v, ...auxLeaves];
+    };
+    const { primalsOut, jaxpr, consts } = linearizeFlat(flatG, flatIn);
+    const value = primalsOut[0]!;
+    const cts = backwardPass(jaxpr, consts, [
+      jt.onesLike(value),
+      ...primalsOut.slice(1).map(() => null),
+    ]);
+    const grads = jt.tree.unflatten<unknown[]>(
+      inDef,
+      cts.map((c, i) => jt.cast(c ?? jt.zerosLike(flatIn[i]!), flatIn[i]!.dtype)),
+    );
     const out = typeof (options.argnums ?? 0) === 'number' ? grads[0] : grads;
-    return [(options.hasAux ? [value, aux] : value) as R, out];
+    const auxOut = options.hasAux ? jt.tree.unflatten(auxDef!, primalsOut.slice(1)) : undefined;
+    return [(options.hasAux ? [value, auxOut] : value) as R, out];
   };
 }
 
@@ -80,7 +133,9 @@ export function jacfwd(f: (x: jt.Array) => jt.Array) {
     const basis = jt.reshape(jt.eye(n, n, { dtype: x.dtype }), [n, ...x.shape]);
     const cols = vmap((v: jt.Array) => jvp(f, [x], [v])[1])(basis);
     const out = f(x);
-    return jt.moveAxis(jt.reshape(cols, [n, ...out.shape]), 0, -1).reshape([...out.shape, ...x.shape]);
+    return jt
+      .moveAxis(jt.reshape(cols, [n, ...out.shape]), 0, -1)
+      .reshape([...out.shape, ...x.shape]);
   };
 }
 

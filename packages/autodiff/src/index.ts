@@ -3,13 +3,14 @@
  * `vmap`, custom rules, `checkpoint`) over the primitives of `@jute/tensor`.
  * @packageDocumentation
  */
-export { jvp } from './jvp-api';
-export { linearize, vjp } from './linearize';
-export { grad, valueAndGrad, jacfwd, jacrev, hessian, type GradOptions } from './grad';
-export { vmap, type AxisSpec } from './vmap';
-export { customJvp, customVjp, checkpoint } from './custom';
-export { checkGrads, type CheckGradsOptions } from './check-grads';
-export { jvpRules } from './jvp-rules';
-export { transposeRules } from './transpose';
+
 export { batchRules } from './batch-rules';
+export { type CheckGradsOptions, checkGrads } from './check-grads';
+export { checkpoint, customJvp, customVjp } from './custom';
+export { type GradOptions, grad, hessian, jacfwd, jacrev, valueAndGrad } from './grad';
 export { type Jaxpr, jaxprToString } from './jaxpr';
+export { jvp } from './jvp-api';
+export { jvpRules } from './jvp-rules';
+export { linearize, vjp } from './linearize';
+export { transposeRules } from './transpose';
+export { type AxisSpec, vmap } from './vmap';

@@ -29,19 +29,35 @@ export interface Jaxpr {
 }
 
 /** Evaluates a jaxpr by binding each equation in order (so it runs under any transform). */
-export function evalJaxpr(jaxpr: Jaxpr, consts: readonly jt.Array[], args: readonly jt.Array[]): jt.Array[] {
+export function evalJaxpr(
+  jaxpr: Jaxpr,
+  consts: readonly jt.Array[],
+  args: readonly jt.Array[],
+): jt.Array[] {
   const env = new Map<Var, jt.Array>();
-  jaxpr.constVars.forEach((v, i) => env.set(v, consts[i]!));
-  jaxpr.inVars.forEach((v, i) => env.set(v, args[i]!));
+  jaxpr.constVars.forEach((v, i) => {
+    env.set(v, consts[i]!);
+  });
+  jaxpr.inVars.forEach((v, i) => {
+    env.set(v, args[i]!);
+  });
   for (const eqn of jaxpr.eqns) {
-    const outs = jt.bind(eqn.prim, eqn.inputs.map((v) => env.get(v)!), eqn.params as never);
-    eqn.outs.forEach((v, i) => env.set(v, outs[i]!));
+    const outs = jt.bind(
+      eqn.prim,
+      eqn.inputs.map((v) => env.get(v)!),
+      eqn.params as never,
+    );
+    eqn.outs.forEach((v, i) => {
+      env.set(v, outs[i]!);
+    });
   }
   return jaxpr.outs.map((v) => env.get(v)!);
 }
 
 /** Text form, for debugging and docs. */
 export function jaxprToString(jaxpr: Jaxpr): string {
-  const lines = jaxpr.eqns.map((e) => `  ${e.outs.join(' ')} = ${e.prim} ${e.inputs.map((v) => `v${v.id}`).join(' ')}`);
+  const lines = jaxpr.eqns.map(
+    (e) => `  ${e.outs.join(' ')} = ${e.prim} ${e.inputs.map((v) => `v${v.id}`).join(' ')}`,
+  );
   return `{ lambda ${jaxpr.constVars.map(String).join(' ')} ; ${jaxpr.inVars.map(String).join(' ')} .\n${lines.join('\n')}\n  in ( ${jaxpr.outs.map((v) => `v${v.id}`).join(' ')} ) }`;
 }

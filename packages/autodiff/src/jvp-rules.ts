@@ -6,55 +6,70 @@ type JvpRule<P extends jt.Primitive> = (
   primals: jt.Array[],
   tangents: Tangent[],
   params: jt.PrimitiveParams[P],
+  /** The JVP level processing the primitive (closures run as copies of it). */
+  main: jt.MainTrace,
 ) => [jt.Array[], Tangent[]];
 
 const NONE = {} as Record<string, never>;
-const same = (prim: jt.Primitive, x: jt.Array, params: unknown = NONE) => jt.bind1(prim, [x], params as never);
+const same = (prim: jt.Primitive, x: jt.Array, params: unknown = NONE) =>
+  jt.bind1(prim, [x], params as never);
 
 /** A rule for `y = f(x)` whose derivative is `dy = t · g(x, y)`. */
-const unary = (prim: jt.UnaryPrimitive, scale: (x: jt.Array, y: jt.Array) => jt.Array): JvpRule<jt.UnaryPrimitive> =>
+const unary =
+  (
+    prim: jt.UnaryPrimitive,
+    scale: (x: jt.Array, y: jt.Array) => jt.Array,
+  ): JvpRule<jt.UnaryPrimitive> =>
   ([x], [t]) => {
     const y = same(prim, x!);
     return [[y], [mapTangent(t!, (tt) => jt.mul(tt, scale(x!, y)))]];
   };
 
 /** Piecewise-constant or non-float outputs: the tangent is zero. */
-const zeroTangent = <P extends jt.Primitive>(prim: P): JvpRule<P> => (xs, _ts, params) => {
-  const outs = jt.bind(prim, xs, params);
-  return [outs, outs.map(() => null)];
-};
+const zeroTangent =
+  <P extends jt.Primitive>(prim: P): JvpRule<P> =>
+  (xs, _ts, params) => {
+    const outs = jt.bind(prim, xs, params);
+    return [outs, outs.map(() => null)];
+  };
 
 /** Linear primitives: apply the same primitive to the tangents. */
-const linear = <P extends jt.Primitive>(prim: P, zeroIn?: (i: number) => boolean): JvpRule<P> => (xs, ts, params) => {
-  const y = jt.bind(prim, xs, params);
-  if (ts.every((t, i) => t === null || zeroIn?.(i))) return [y, y.map(() => null)];
-  const tIn = xs.map((x, i) => (zeroIn?.(i) ? x : instantiate(ts[i] ?? null, x)));
-  return [y, jt.bind(prim, tIn, params)];
-};
+const linear =
+  <P extends jt.Primitive>(prim: P, zeroIn?: (i: number) => boolean): JvpRule<P> =>
+  (xs, ts, params) => {
+    const y = jt.bind(prim, xs, params);
+    if (ts.every((t, i) => t === null || zeroIn?.(i))) return [y, y.map(() => null)];
+    const tIn = xs.map((x, i) => (zeroIn?.(i) ? x : instantiate(ts[i] ?? null, x)));
+    return [y, jt.bind(prim, tIn, params)];
+  };
 
-const maxLike = <P extends 'max' | 'min'>(prim: P): JvpRule<P> => ([x, y], [tx, ty]) => {
-  const out = jt.bind1(prim, [x!, y!], NONE);
-  if (tx === null && ty === null) return [[out], [null]];
-  // Ties split the derivative evenly, as JAX does.
-  const wins = prim === 'max' ? jt.greater(x!, y!) : jt.less(x!, y!);
-  const wx = jt.add(jt.cast(wins, x!.dtype), jt.mul(jt.cast(jt.equal(x!, y!), x!.dtype), 0.5));
-  const a = mapTangent(tx!, (t) => jt.mul(t, wx));
-  const b = mapTangent(ty!, (t) => jt.mul(t, jt.sub(1, wx)));
-  return [[out], [addTangents(a, b)]];
-};
+const maxLike =
+  <P extends 'max' | 'min'>(prim: P): JvpRule<P> =>
+  ([x, y], [tx, ty]) => {
+    const out = jt.bind1(prim, [x!, y!], NONE);
+    if (tx === null && ty === null) return [[out], [null]];
+    // Ties split the derivative evenly, as JAX does.
+    const wins = prim === 'max' ? jt.greater(x!, y!) : jt.less(x!, y!);
+    const wx = jt.add(jt.cast(wins, x!.dtype), jt.mul(jt.cast(jt.equal(x!, y!), x!.dtype), 0.5));
+    const a = mapTangent(tx!, (t) => jt.mul(t, wx));
+    const b = mapTangent(ty!, (t) => jt.mul(t, jt.sub(1, wx)));
+    return [[out], [addTangents(a, b)]];
+  };
 
 /** Wraps a flat closure so it maps `[primals..., tangents...]` through its JVP. */
 function jvpClosure(
   f: (args: readonly jt.Array[]) => jt.Array[],
   n: number,
+  main: jt.MainTrace,
 ): (args: readonly jt.Array[]) => jt.Array[] {
   return (args) => {
-    const [p, t] = jvpFlat((a) => f(a), args.slice(0, n), args.slice(n));
+    const [p, t] = jvpFlat((a) => f(a), args.slice(0, n), args.slice(n), main);
     return [...p, ...t];
   };
 }
 
-const withTangents = (xs: readonly jt.Array[], ts: readonly Tangent[]) => xs.map((x, i) => instantiate(ts[i] ?? null, x));
+const withTangents = (xs: readonly jt.Array[], ts: readonly Tangent[]) =>
+  xs.map((x, i) => instantiate(ts[i] ?? null, x));
 const doubled = (avals: readonly jt.AbstractValue[]) => [...avals, ...avals];
 
 export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
@@ -79,10 +94,18 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   not: zeroTangent('not'),
   is_finite: zeroTangent('is_finite'),
   add: ([x, y], [tx, ty]) => [[jt.bind1('add', [x!, y!], NONE)], [addTangents(tx!, ty!)]],
-  sub: ([x, y], [tx, ty]) => [[jt.bind1('sub', [x!, y!], NONE)], [addTangents(tx!, mapTangent(ty!, jt.neg))]],
+  sub: ([x, y], [tx, ty]) => [
+    [jt.bind1('sub', [x!, y!], NONE)],
+    [addTangents(tx!, mapTangent(ty!, jt.neg))],
+  ],
   mul: ([x, y], [tx, ty]) => [
     [jt.bind1('mul', [x!, y!], NONE)],
-    [addTangents(mapTangent(tx!, (t) => jt.mul(t, y!)), mapTangent(ty!, (t) => jt.mul(x!, t)))],
+    [
+      addTangents(
+        mapTangent(tx!, (t) => jt.mul(t, y!)),
+        mapTangent(ty!, (t) => jt.mul(x!, t)),
+      ),
+    ],
   ],
   div: ([x, y], [tx, ty]) => {
     const out = jt.bind1('div', [x!, y!], NONE);
@@ -94,7 +117,9 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
     const out = jt.bind1('pow', [x!, y!], NONE);
     const a = mapTangent(tx!, (t) => jt.mul(t, jt.mul(y!, jt.pow(x!, jt.sub(y!, 1)))));
     // d/dy x^y = log(x)·x^y; taken as 0 at x = 0 (where x^y is flat for y > 0).
-    const b = mapTangent(ty!, (t) => jt.mul(t, jt.where(jt.equal(x!, 0), 0, jt.mul(jt.log(x!), out))));
+    const b = mapTangent(ty!, (t) =>
+      jt.mul(t, jt.where(jt.equal(x!, 0), 0, jt.mul(jt.log(x!), out))),
+    );
     return [[out], [addTangents(a, b)]];
   },
   max: maxLike('max'),
@@ -130,7 +155,10 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   sort: ([x], [t], params) => {
     const [values, indices] = jt.bind('sort', [x!], params);
     const tv = mapTangent(t!, (tt) => jt.takeAlongAxis(tt, indices!, params.axis));
-    return [[values!, indices!], [tv, null]];
+    return [
+      [values!, indices!],
+      [tv, null],
+    ];
   },
   broadcast_in_dim: linear('broadcast_in_dim'),
   reshape: linear('reshape'),
@@ -154,8 +182,11 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   ],
   conv_patches: linear('conv_patches'),
   conv_patches_transpose: linear('conv_patches_transpose'),
-  custom_linear: linear('custom_linear'),
-  scan: (xs, ts, p) => {
+  // Not `linear`: the closures may capture tracers of this very level (checkpoint's
+  // primals, customVjp's residuals), so the map itself has a derivative here. Run
+  // `forward` as a copy of this level, which sees those tracers with their tangents.
+  custom_linear: (xs, ts, p, main) => jvpFlat((a) => p.forward(a), xs, ts, main),
+  scan: (xs, ts, p, main) => {
     // Scan over the JVP of the body; inputs regrouped as consts, carry, xs each with tangents.
     const nc = p.numConsts;
     const nk = p.numCarry;
@@ -166,7 +197,7 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
     const xsT = all.slice(nc + nk);
     const nx = xsP.length;
     const ny = p.yAvals.length;
-    const inner = jvpClosure(p.body, nc + nk + nx);
+    const inner = jvpClosure(p.body, nc + nk + nx, main);
     const body = (args: readonly jt.Array[]): jt.Array[] => {
       const cP = args.slice(0, nc);
       const cT = args.slice(nc, 2 * nc);
@@ -191,17 +222,23 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
       [...outs.slice(nk, 2 * nk), ...outs.slice(2 * nk + ny)],
     ];
   },
-  cond: ([index, ...ops], [, ...ts], p) => {
+  cond: ([index, ...ops], [, ...ts], p, main) => {
     const n = ops.length;
-    const branches = p.branches.map((b) => jvpClosure(b, n));
-    const outs = jt.bind('cond', [index!, ...ops, ...withTangents(ops, ts)], { branches, outAvals: doubled(p.outAvals) });
+    const branches = p.branches.map((b) => jvpClosure(b, n, main));
+    const outs = jt.bind('cond', [index!, ...ops, ...withTangents(ops, ts)], {
+      branches,
+      outAvals: doubled(p.outAvals),
+    });
     const m = p.outAvals.length;
     return [outs.slice(0, m), outs.slice(m)];
   },
-  while: (xs, ts, p) => {
+  while: (xs, ts, p, main) => {
     const n = xs.length;
-    const body = jvpClosure(p.body, n);
-    const outs = jt.bind('while', [...xs, ...withTangents(xs, ts)], { cond: (a) => p.cond(a.slice(0, n)), body });
+    const body = jvpClosure(p.body, n, main);
+    const outs = jt.bind('while', [...xs, ...withTangents(xs, ts)], {
+      cond: (a) => p.cond(a.slice(0, n)),
+      body,
+    });
     return [outs.slice(0, n), outs.slice(n)];
   },
 };

@@ -26,12 +26,28 @@ export class JVPTrace extends jt.Trace {
   pure(x: jt.Array): JVPTracer {
     return new JVPTracer(this, x, null);
   }
-  process<P extends jt.Primitive>(prim: P, tracers: jt.Tracer[], params: jt.PrimitiveParams[P]): jt.Tracer[] {
+  /**
+   * A JVP level running a closure (scan body, cond branch ...) of the level `copyOf`
+   * (its globalData) sees the tracers of that level the closure captured with their
+   * tangents, not as constants: closure conversion without jaxprs.
+   */
+  override lift(x: jt.Array): JVPTracer {
+    const copyOf = this.main.globalData as jt.MainTrace | null;
+    if (x instanceof JVPTracer && copyOf !== null && x.trace.main === copyOf)
+      return new JVPTracer(this, x.primal, x.tangent);
+    return this.pure(x);
+  }
+  process<P extends jt.Primitive>(
+    prim: P,
+    tracers: jt.Tracer[],
+    params: jt.PrimitiveParams[P],
+  ): jt.Tracer[] {
     const ts = tracers as JVPTracer[];
     const [primals, tangents] = jvpRules[prim](
       ts.map((t) => t.primal),
       ts.map((t) => t.tangent),
       params,
+      this.main,
     );
     return primals.map((p, i) => new JVPTracer(this, p, tangents[i] ?? null));
   }
@@ -48,8 +64,9 @@ export function jvpFlat(
   f: (args: jt.Array[]) => jt.Array[],
   primals: readonly jt.Array[],
   tangents: readonly Tangent[],
+  copyOf: jt.MainTrace | null = null,
 ): [jt.Array[], jt.Array[]] {
-  return jt.newMain(JVPTrace, null, (main) => {
+  return jt.newMain(JVPTrace, copyOf, (main) => {
     const trace = new JVPTrace(main);
     const ins = primals.map((p, i) => new JVPTracer(trace, p, tangents[i] ?? null));
     const outs = f(ins);

@@ -1,8 +1,8 @@
 import * as jt from '@jute/tensor';
+import { flattenArrays, flattenFun } from './flat';
 import { evalJaxpr } from './jaxpr';
 import { jvpFlat } from './jvp';
 import { partialEvalFlat } from './partial-eval';
-import { flattenArrays, flattenFun } from './flat';
 import { backwardPass } from './transpose';
 
 /**
@@ -29,7 +29,9 @@ export function linearizeFlat(f: (args: jt.Array[]) => jt.Array[], primals: read
 function checkDifferentiable(op: string, leaves: readonly jt.Array[]): void {
   leaves.forEach((l, i) => {
     if (!jt.isFloat(l.dtype)) {
-      throw new jt.DTypeError(`${op}: input leaf ${i} has dtype ${l.dtype}; only float32/float64 inputs can be differentiated`);
+      throw new jt.DTypeError(
+        `${op}: input leaf ${i} has dtype ${l.dtype}; only float32/float64 inputs can be differentiated`,
+      );
     }
   });
 }
@@ -41,14 +43,20 @@ function checkDifferentiable(op: string, leaves: readonly jt.Array[]): void {
  * const [y, fLin] = linearize((x) => jt.sin(x), jt.array(0.5));
  * fLin(jt.array(1)); // cos(0.5)
  */
-export function linearize<T>(f: (...args: any[]) => T, ...primals: unknown[]): [T, (...tangents: unknown[]) => T] {
+export function linearize<T>(
+  f: (...args: any[]) => T,
+  ...primals: unknown[]
+): [T, (...tangents: unknown[]) => T] {
   const [flatIn, inDef] = flattenArrays(primals);
   checkDifferentiable('linearize', flatIn);
   const [flatF, outDef] = flattenFun(f, inDef);
   const { primalsOut, jaxpr, consts } = linearizeFlat(flatF, flatIn);
   const fLin = (...tangents: unknown[]): T => {
     const [ts] = flattenArrays(tangents);
-    if (ts.length !== flatIn.length) throw new jt.ShapeError(`linearize: expected ${flatIn.length} tangent leaves, got ${ts.length}`);
+    if (ts.length !== flatIn.length)
+      throw new jt.ShapeError(
+        `linearize: expected ${flatIn.length} tangent leaves, got ${ts.length}`,
+      );
     return jt.tree.unflatten<T>(outDef(), evalJaxpr(jaxpr, consts, ts));
   };
   return [jt.tree.unflatten<T>(outDef(), primalsOut), fLin];
@@ -61,25 +69,38 @@ export function linearize<T>(f: (...args: any[]) => T, ...primals: unknown[]): [
  * const [y, back] = vjp((x) => jt.sum(jt.square(x)), x);
  * const [gx] = back(jt.array(1));
  */
-export function vjp<T>(f: (...args: any[]) => T, ...primals: unknown[]): [T, (cotangent: T) => any[]] {
+export function vjp<T>(
+  f: (...args: any[]) => T,
+  ...primals: unknown[]
+): [T, (cotangent: T) => any[]] {
   const [flatIn, inDef] = flattenArrays(primals);
   checkDifferentiable('vjp', flatIn);
   const [flatF, outDef] = flattenFun(f, inDef);
   const { primalsOut, jaxpr, consts } = linearizeFlat(flatF, flatIn);
   const back = (cotangent: T): any[] => {
     const [cts, ctDef] = flattenArrays(cotangent);
-    if (!jt.tree.equalStructure(jt.tree.unflatten(ctDef, cts), jt.tree.unflatten(outDef(), primalsOut))) {
+    if (
+      !jt.tree.equalStructure(
+        jt.tree.unflatten(ctDef, cts),
+        jt.tree.unflatten(outDef(), primalsOut),
+      )
+    ) {
       throw new jt.ShapeError('vjp: the cotangent must have the structure of the output');
     }
     cts.forEach((c, i) => {
       const o = primalsOut[i]!;
       if (c.shape.join() !== o.shape.join()) {
-        throw new jt.ShapeError(`vjp: cotangent leaf ${i} has shape [${c.shape}], the output has [${o.shape}]`);
+        throw new jt.ShapeError(
+          `vjp: cotangent leaf ${i} has shape [${c.shape}], the output has [${o.shape}]`,
+        );
       }
     });
     const inCts = backwardPass(jaxpr, consts, cts);
     const dense = inCts.map((c, i) => c ?? jt.zerosLike(flatIn[i]!));
-    return jt.tree.unflatten<any[]>(inDef, dense.map((c, i) => jt.cast(c, flatIn[i]!.dtype)));
+    return jt.tree.unflatten<any[]>(
+      inDef,
+      dense.map((c, i) => jt.cast(c, flatIn[i]!.dtype)),
+    );
   };
   return [jt.tree.unflatten<T>(outDef(), primalsOut), back];
 }

@@ -12,9 +12,20 @@ interface EqnRecipe {
   readonly outs: PartialEvalTracer[];
 }
 
-type Recipe = { kind: 'input' } | { kind: 'const'; value: jt.Array } | { kind: 'eqn'; eqn: EqnRecipe } | { kind: 'known' };
+type Recipe =
+  | { kind: 'input' }
+  | { kind: 'const'; value: jt.Array }
+  | { kind: 'eqn'; eqn: EqnRecipe }
+  | { kind: 'known' };
 
 let eqnCounter = 0;
+
+/** The concrete value under a stack of tracers, or undefined when some level cannot show it. */
+function concreteValue(x: jt.Array): jt.Array | undefined {
+  let v: jt.Array | undefined = x;
+  while (v instanceof jt.Tracer) v = v.concrete();
+  return v;
+}
 
 export class PartialEvalTracer extends jt.Tracer {
   constructor(
@@ -52,13 +63,27 @@ export class PartialEvalTrace extends jt.Trace {
   /** A known value that an unknown computation uses becomes a constant of the jaxpr. */
   private instantiateConst(t: PartialEvalTracer): PartialEvalTracer {
     if (!t.isKnown) return t;
-    return new PartialEvalTracer(this, { unknown: t.aval }, { kind: 'const', value: (t.pval as { known: jt.Array }).known });
+    return new PartialEvalTracer(
+      this,
+      { unknown: t.aval },
+      { kind: 'const', value: (t.pval as { known: jt.Array }).known },
+    );
   }
 
-  process<P extends jt.Primitive>(prim: P, tracers: jt.Tracer[], params: jt.PrimitiveParams[P]): jt.Tracer[] {
+  process<P extends jt.Primitive>(
+    prim: P,
+    tracers: jt.Tracer[],
+    params: jt.PrimitiveParams[P],
+  ): jt.Tracer[] {
     const ts = tracers as PartialEvalTracer[];
     if (ts.every((t) => t.isKnown)) {
-      return jt.bind(prim, ts.map((t) => (t.pval as { known: jt.Array }).known), params).map((v) => this.pure(v));
+      return jt
+        .bind(
+          prim,
+          ts.map((t) => (t.pval as { known: jt.Array }).known),
+          params,
+        )
+        .map((v) => this.pure(v));
     }
     // Control flow is unrolled here: its pieces are then recorded one by one, which keeps
     // every equation of the linear program linear and transposable.
@@ -66,8 +91,22 @@ export class PartialEvalTrace extends jt.Trace {
     if (prim === 'cond') {
       const p = params as jt.PrimitiveParams['cond'];
       const index = ts[0]!;
-      if (!index.isKnown) throw new jt.TraceError('cond: the branch index cannot depend on a tangent');
-      return this.own(p.branches[Number(index.concrete()!.item())]!(ts.slice(1)));
+      if (!index.isKnown)
+        throw new jt.TraceError('cond: the branch index cannot depend on a tangent');
+      const value = concreteValue(index);
+      if (value !== undefined) return this.own(p.branches[Number(value.item())]!(ts.slice(1)));
+      // The index is known but traced below this level (vmap(grad(f)) with a per-example
+      // predicate): its value cannot be read, so run every branch and select, which is
+      // linear in the tangents (select with a known predicate).
+      const results = p.branches.map((b) => b(ts.slice(1)));
+      return this.own(
+        results[0]!.map((_, j) =>
+          results.reduce(
+            (acc, r, k) => (k === 0 ? acc : jt.where(jt.equal(index, k), r[j]!, acc)),
+            results[0]![j]!,
+          ),
+        ),
+      );
     }
     if (prim === 'while') {
       throw new jt.TraceError(
@@ -75,19 +114,29 @@ export class PartialEvalTrace extends jt.Trace {
       );
     }
     const inputs = ts.map((t) => this.instantiateConst(t));
-    const outAvals = jt.abstractEval[prim](inputs.map((t) => t.aval), params);
+    const outAvals = jt.abstractEval[prim](
+      inputs.map((t) => t.aval),
+      params,
+    );
     const eqn: EqnRecipe = { id: eqnCounter++, prim, inputs, params, outs: [] };
-    for (const aval of outAvals) eqn.outs.push(new PartialEvalTracer(this, { unknown: aval }, { kind: 'eqn', eqn }));
+    for (const aval of outAvals)
+      eqn.outs.push(new PartialEvalTracer(this, { unknown: aval }, { kind: 'eqn', eqn }));
     return eqn.outs;
   }
 
   /** Results of running user code at this level, as tracers of this trace. */
   private own(xs: readonly jt.Array[]): jt.Tracer[] {
-    return xs.map((x) => (x instanceof PartialEvalTracer && x.trace.main === this.main ? x : this.pure(x)));
+    return xs.map((x) =>
+      x instanceof PartialEvalTracer && x.trace.main === this.main ? x : this.pure(x),
+    );
   }
 
   newArg(pval: PartialVal): PartialEvalTracer {
-    return new PartialEvalTracer(this, pval, 'known' in pval ? { kind: 'known' } : { kind: 'input' });
+    return new PartialEvalTracer(
+      this,
+      pval,
+      'known' in pval ? { kind: 'known' } : { kind: 'input' },
+    );
   }
 
   /** Makes an output unknown (known outputs become constants of the jaxpr). */
@@ -100,7 +149,10 @@ export class PartialEvalTrace extends jt.Trace {
  * Builds the jaxpr computing `outs` from the unknown `ins`: the equations reachable
  * from the outputs, in creation order (which is a topological order).
  */
-export function tracersToJaxpr(ins: readonly PartialEvalTracer[], outs: readonly PartialEvalTracer[]): [Jaxpr, jt.Array[]] {
+export function tracersToJaxpr(
+  ins: readonly PartialEvalTracer[],
+  outs: readonly PartialEvalTracer[],
+): [Jaxpr, jt.Array[]] {
   const vars = new Map<PartialEvalTracer, Var>();
   const constVars: Var[] = [];
   const consts: jt.Array[] = [];
@@ -127,7 +179,12 @@ export function tracersToJaxpr(ins: readonly PartialEvalTracer[], outs: readonly
   }
   const eqns: JaxprEqn[] = [...seen]
     .sort((a, b) => a.id - b.id)
-    .map((e) => ({ prim: e.prim, inputs: e.inputs.map(varOf), params: e.params, outs: e.outs.map(varOf) }));
+    .map((e) => ({
+      prim: e.prim,
+      inputs: e.inputs.map(varOf),
+      params: e.params,
+      outs: e.outs.map(varOf),
+    }));
   return [{ constVars, inVars, eqns, outs: outs.map(varOf) }, consts];
 }
 
@@ -153,7 +210,9 @@ export function partialEvalFlat(
     const outs = outsT.map((t, i) => (unknownOutputs(i) ? null : t.isKnown ? t.concrete()! : null));
     outsT.forEach((t, i) => {
       if (!unknownOutputs(i) && !t.isKnown) {
-        throw new jt.TraceError('linearize: a primal output depends on a tangent (is the function pure?)');
+        throw new jt.TraceError(
+          'linearize: a primal output depends on a tangent (is the function pure?)',
+        );
       }
     });
     return { outs, jaxpr, consts };

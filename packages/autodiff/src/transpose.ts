@@ -8,14 +8,20 @@ export class LinearInput {
 }
 
 type In = jt.Array | LinearInput;
-type TransposeRule<P extends jt.Primitive> = (cts: jt.Array[], inputs: In[], params: jt.PrimitiveParams[P]) => Tangent[];
+type TransposeRule<P extends jt.Primitive> = (
+  cts: jt.Array[],
+  inputs: In[],
+  params: jt.PrimitiveParams[P],
+) => Tangent[];
 
 const isLin = (x: In | undefined): x is LinearInput => x instanceof LinearInput;
 const NONE = {} as Record<string, never>;
 
 function notLinear(prim: string): TransposeRule<jt.Primitive> {
   return () => {
-    throw new jt.TraceError(`transpose: primitive '${prim}' is not linear (this is a bug in a JVP rule)`);
+    throw new jt.TraceError(
+      `transpose: primitive '${prim}' is not linear (this is a bug in a JVP rule)`,
+    );
   };
 }
 
@@ -38,7 +44,11 @@ function unbroadcast(ct: jt.Array, inShape: jt.Shape, dims: readonly number[]): 
 
 /** Cotangent of one dot_general operand: contract `ct` with the other operand. */
 function dotTranspose(
-  ct: jt.Array, other: jt.Array, p: jt.PrimitiveParams['dot_general'], wrtLhs: boolean, aval: jt.AbstractValue,
+  ct: jt.Array,
+  other: jt.Array,
+  p: jt.PrimitiveParams['dot_general'],
+  wrtLhs: boolean,
+  aval: jt.AbstractValue,
 ): jt.Array {
   const [lc, rc] = p.contract;
   const [lb, rb] = p.batch;
@@ -68,8 +78,11 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
   add: ([ct], [a, b]) => [isLin(a) ? ct! : null, isLin(b) ? ct! : null],
   sub: ([ct], [a, b]) => [isLin(a) ? ct! : null, isLin(b) ? jt.neg(ct!) : null],
   mul: ([ct], [a, b]) => {
-    if (isLin(a) && isLin(b)) throw new jt.TraceError('transpose: mul of two linear inputs is not linear');
-    return isLin(a) ? [jt.bind1('mul', [ct!, b as jt.Array], NONE), null] : [null, jt.bind1('mul', [a as jt.Array, ct!], NONE)];
+    if (isLin(a) && isLin(b))
+      throw new jt.TraceError('transpose: mul of two linear inputs is not linear');
+    return isLin(a)
+      ? [jt.bind1('mul', [ct!, b as jt.Array], NONE), null]
+      : [null, jt.bind1('mul', [a as jt.Array, ct!], NONE)];
   },
   div: ([ct], [a, b]) => {
     if (isLin(b)) throw new jt.TraceError('transpose: div is not linear in its denominator');
@@ -90,19 +103,25 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
     const dims = shape.map((_, i) => i).filter((i) => !axes.includes(i));
     return [jt.bind1('broadcast_in_dim', [ct!], { shape, dims })];
   },
-  broadcast_in_dim: ([ct], [x], { dims }) => [unbroadcast(ct!, (x as LinearInput).aval.shape, dims)],
+  broadcast_in_dim: ([ct], [x], { dims }) => [
+    unbroadcast(ct!, (x as LinearInput).aval.shape, dims),
+  ],
   reshape: ([ct], [x]) => [jt.reshape(ct!, (x as LinearInput).aval.shape)],
   transpose: ([ct], _x, { perm }) => [jt.transpose(ct!, inverse(perm))],
   slice: ([ct], [x], { start, strides }) => {
     const shape = (x as LinearInput).aval.shape;
     if (ct!.size === 0) return [jt.zeros(shape, { dtype: ct!.dtype })];
     const hi = shape.map((d, i) => d - (start[i]! + (ct!.shape[i]! - 1) * strides[i]! + 1));
-    return [jt.bind1('pad', [ct!], { lo: start, hi, interior: strides.map((s) => s - 1), value: 0 })];
+    return [
+      jt.bind1('pad', [ct!], { lo: start, hi, interior: strides.map((s) => s - 1), value: 0 }),
+    ];
   },
   pad: ([ct], [x], { lo, interior, value }) => {
     if (value !== 0) throw new jt.TraceError('transpose: pad with a non-zero value is not linear');
     const shape = (x as LinearInput).aval.shape;
-    const limit = shape.map((d, i) => (d === 0 ? lo[i]! : lo[i]! + (d - 1) * (interior[i]! + 1) + 1));
+    const limit = shape.map((d, i) =>
+      d === 0 ? lo[i]! : lo[i]! + (d - 1) * (interior[i]! + 1) + 1,
+    );
     return [jt.bind1('slice', [ct!], { start: lo, limit, strides: interior.map((s) => s + 1) })];
   },
   concatenate: ([ct], xs, { axis }) => {
@@ -112,59 +131,113 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
       const start = shape.map((_, i) => (i === axis ? offset : 0));
       const limit = shape.map((d, i) => (i === axis ? offset + d : ct!.shape[i]!));
       offset += shape[axis]!;
-      return isLin(x) ? jt.bind1('slice', [ct!], { start, limit, strides: shape.map(() => 1) }) : null;
+      return isLin(x)
+        ? jt.bind1('slice', [ct!], { start, limit, strides: shape.map(() => 1) })
+        : null;
     });
   },
   gather: ([ct], [x, idx], { axis }) => {
     const shape = (x as LinearInput).aval.shape;
-    return [jt.bind1('scatter_add', [ct!, idx as jt.Array], { axis, size: shape[axis]!, shape }), null];
+    return [
+      jt.bind1('scatter_add', [ct!, idx as jt.Array], { axis, size: shape[axis]!, shape }),
+      null,
+    ];
   },
-  scatter_add: ([ct], [, idx], { axis }) => [jt.bind1('gather', [ct!, idx as jt.Array], { axis }), null],
+  scatter_add: ([ct], [, idx], { axis }) => [
+    jt.bind1('gather', [ct!, idx as jt.Array], { axis }),
+    null,
+  ],
   dot_general: ([ct], [a, b], p) => {
-    if (isLin(a) && isLin(b)) throw new jt.TraceError('transpose: dot_general of two linear inputs is not linear');
+    if (isLin(a) && isLin(b))
+      throw new jt.TraceError('transpose: dot_general of two linear inputs is not linear');
     return isLin(a)
       ? [dotTranspose(ct!, b as jt.Array, p, true, a.aval), null]
       : [null, dotTranspose(ct!, a as jt.Array, p, false, (b as LinearInput).aval)];
   },
-  conv_patches: ([ct], [x], p) => [jt.bind1('conv_patches_transpose', [ct!], { ...p, inputShape: (x as LinearInput).aval.shape })],
-  conv_patches_transpose: ([ct], _x, { inputShape: _ignored, ...p }) => [jt.bind1('conv_patches', [ct!], p)],
+  conv_patches: ([ct], [x], p) => [
+    jt.bind1('conv_patches_transpose', [ct!], { ...p, inputShape: (x as LinearInput).aval.shape }),
+  ],
+  conv_patches_transpose: ([ct], _x, { inputShape: _ignored, ...p }) => [
+    jt.bind1('conv_patches', [ct!], p),
+  ],
   cumsum: ([ct], _x, { axis, reverse }) => [jt.bind1('cumsum', [ct!], { axis, reverse: !reverse })],
   custom_linear: (cts, _xs, p) => p.transpose(cts),
-  exp: notLinear('exp'), log: notLinear('log'), expm1: notLinear('expm1'), log1p: notLinear('log1p'),
-  sin: notLinear('sin'), cos: notLinear('cos'), tan: notLinear('tan'), tanh: notLinear('tanh'),
-  logistic: notLinear('logistic'), erf: notLinear('erf'), sqrt: notLinear('sqrt'), rsqrt: notLinear('rsqrt'),
-  abs: notLinear('abs'), sign: notLinear('sign'), floor: notLinear('floor'), ceil: notLinear('ceil'),
-  round: notLinear('round'), not: notLinear('not'), is_finite: notLinear('is_finite'), pow: notLinear('pow'),
-  max: notLinear('max'), min: notLinear('min'), eq: notLinear('eq'), ne: notLinear('ne'), lt: notLinear('lt'),
-  le: notLinear('le'), gt: notLinear('gt'), ge: notLinear('ge'), and: notLinear('and'), or: notLinear('or'),
-  stop_gradient: notLinear('stop_gradient'), reduce_max: notLinear('reduce_max'), argmax: notLinear('argmax'),
-  sort: notLinear('sort'), scan: notLinear('scan'), cond: notLinear('cond'), while: notLinear('while'),
+  exp: notLinear('exp'),
+  log: notLinear('log'),
+  expm1: notLinear('expm1'),
+  log1p: notLinear('log1p'),
+  sin: notLinear('sin'),
+  cos: notLinear('cos'),
+  tan: notLinear('tan'),
+  tanh: notLinear('tanh'),
+  logistic: notLinear('logistic'),
+  erf: notLinear('erf'),
+  sqrt: notLinear('sqrt'),
+  rsqrt: notLinear('rsqrt'),
+  abs: notLinear('abs'),
+  sign: notLinear('sign'),
+  floor: notLinear('floor'),
+  ceil: notLinear('ceil'),
+  round: notLinear('round'),
+  not: notLinear('not'),
+  is_finite: notLinear('is_finite'),
+  pow: notLinear('pow'),
+  max: notLinear('max'),
+  min: notLinear('min'),
+  eq: notLinear('eq'),
+  ne: notLinear('ne'),
+  lt: notLinear('lt'),
+  le: notLinear('le'),
+  gt: notLinear('gt'),
+  ge: notLinear('ge'),
+  and: notLinear('and'),
+  or: notLinear('or'),
+  stop_gradient: notLinear('stop_gradient'),
+  reduce_max: notLinear('reduce_max'),
+  argmax: notLinear('argmax'),
+  sort: notLinear('sort'),
+  scan: notLinear('scan'),
+  cond: notLinear('cond'),
+  while: notLinear('while'),
 };
 
 /**
  * Runs a linear jaxpr backwards: cotangents of its outputs in, cotangents of its inputs
  * out (null where no cotangent reaches an input).
  */
-export function backwardPass(jaxpr: Jaxpr, consts: readonly jt.Array[], cts: readonly Tangent[]): Tangent[] {
+export function backwardPass(
+  jaxpr: Jaxpr,
+  consts: readonly jt.Array[],
+  cts: readonly Tangent[],
+): Tangent[] {
   const primal = new Map<Var, jt.Array>();
-  jaxpr.constVars.forEach((v, i) => primal.set(v, consts[i]!));
+  jaxpr.constVars.forEach((v, i) => {
+    primal.set(v, consts[i]!);
+  });
   const ctEnv = new Map<Var, Tangent>();
   const write = (v: Var, ct: Tangent) => {
     if (ct === null || primal.has(v)) return;
     ctEnv.set(v, addTangents(ctEnv.get(v) ?? null, ct));
   };
-  jaxpr.outs.forEach((v, i) => write(v, cts[i] ?? null));
+  jaxpr.outs.forEach((v, i) => {
+    write(v, cts[i] ?? null);
+  });
   for (let e = jaxpr.eqns.length - 1; e >= 0; e--) {
     const eqn = jaxpr.eqns[e]!;
     const outCts = eqn.outs.map((v) => ctEnv.get(v) ?? null);
-    eqn.outs.forEach((v) => ctEnv.delete(v));
+    eqn.outs.forEach((v) => {
+      ctEnv.delete(v);
+    });
     if (outCts.every((c) => c === null)) continue;
     const inputs = eqn.inputs.map((v) => primal.get(v) ?? new LinearInput(v.aval));
-    const dense = outCts.map((c, i) => c ?? jt.zeros(eqn.outs[i]!.aval.shape, { dtype: eqn.outs[i]!.aval.dtype }));
+    const dense = outCts.map(
+      (c, i) => c ?? jt.zeros(eqn.outs[i]!.aval.shape, { dtype: eqn.outs[i]!.aval.dtype }),
+    );
     const rule = transposeRules[eqn.prim] as TransposeRule<jt.Primitive>;
     const inCts = rule(dense, inputs, eqn.params as never);
-    eqn.inputs.forEach((v, i) => write(v, inCts[i] ?? null));
+    eqn.inputs.forEach((v, i) => {
+      write(v, inCts[i] ?? null);
+    });
   }
   return jaxpr.inVars.map((v) => ctEnv.get(v) ?? null);
 }
-

@@ -3,27 +3,38 @@
  * transforms in `@jute/autodiff` see everything a function computes.
  * @packageDocumentation
  */
-export { Array, ConcreteArray, Trace, Tracer, bind, bind1, newMain, stackDepth } from './core/array';
-export type { MainTrace } from './core/array';
-export { abstractEval } from './core/abstract-eval';
-export { evalShape } from './core/abstract-trace';
-export { getBackend, setBackend, runScan } from './core/eval';
+
 export type { Backend, Kernel, KernelPrimitive } from './backend/backend';
 export { cpuBackend, setMatmulKernel } from './backend/cpu';
-export { type DType, type TypedArray, isFloat, promoteTypes } from './dtype';
-export { DTypeError, JuteError, ShapeError, TraceError, ValueError, fmtShape } from './errors';
-export * from './primitives';
-export { type Shape, broadcastShapes, normalizeAxis, normalizeAxes, sizeOf } from './shape';
+export { abstractEval } from './core/abstract-eval';
+export { evalShape } from './core/abstract-trace';
+export type { MainTrace } from './core/array';
+export {
+  Array,
+  bind,
+  bind1,
+  ConcreteArray,
+  newMain,
+  stackDepth,
+  Trace,
+  Tracer,
+} from './core/array';
+export { getBackend, runScan, setBackend } from './core/eval';
+export { type DType, isFloat, promoteTypes, type TypedArray } from './dtype';
+export { DTypeError, fmtShape, JuteError, ShapeError, TraceError, ValueError } from './errors';
+export * from './ops/control-flow';
+export * from './ops/conv';
 export * from './ops/creation';
 export * from './ops/elementwise';
+export * from './ops/indexing';
+export * from './ops/linalg';
 export * from './ops/reduce';
 export { variance as var } from './ops/reduce';
-export * from './ops/structural';
-export * from './ops/indexing';
 export * from './ops/sorting';
-export * from './ops/linalg';
-export * from './ops/conv';
-export * from './ops/control-flow';
+export * from './ops/structural';
+export * from './primitives';
 export * as random from './random';
-export * as tree from './tree';
+export { broadcastShapes, normalizeAxes, normalizeAxis, type Shape, sizeOf } from './shape';
 export type { PyTree, TreeDef } from './tree';
+export * as tree from './tree';
+export * from './wasm/index';

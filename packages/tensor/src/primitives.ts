@@ -117,7 +117,9 @@ export interface ScanParams {
 
 /** `cond(index, ...operands)`: runs `branches[index]` (index an int32 or bool scalar). */
 export interface CondParams {
-  branches: readonly ((args: readonly import('./core/array').Array[]) => import('./core/array').Array[])[];
+  branches: readonly ((
+    args: readonly import('./core/array').Array[],
+  ) => import('./core/array').Array[])[];
   outAvals: readonly AbstractValue[];
 }
 
@@ -134,18 +136,52 @@ export interface WhileParams {
 export interface CustomLinearParams {
   name: string;
   forward: (tangents: readonly import('./core/array').Array[]) => import('./core/array').Array[];
-  transpose: (cotangents: readonly import('./core/array').Array[]) => import('./core/array').Array[];
+  transpose: (
+    cotangents: readonly import('./core/array').Array[],
+  ) => import('./core/array').Array[];
   outAvals: readonly AbstractValue[];
   inAvals: readonly AbstractValue[];
 }
 
 export const UNARY_PRIMITIVES = [
-  'neg', 'exp', 'log', 'expm1', 'log1p', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'erf',
-  'sqrt', 'rsqrt', 'abs', 'sign', 'floor', 'ceil', 'round', 'not', 'is_finite',
+  'neg',
+  'exp',
+  'log',
+  'expm1',
+  'log1p',
+  'sin',
+  'cos',
+  'tan',
+  'tanh',
+  'logistic',
+  'erf',
+  'sqrt',
+  'rsqrt',
+  'abs',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+  'not',
+  'is_finite',
 ] as const satisfies readonly Primitive[];
 
 export const BINARY_PRIMITIVES = [
-  'add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'max',
+  'min',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'and',
+  'or',
 ] as const satisfies readonly Primitive[];
 
 export type UnaryPrimitive = (typeof UNARY_PRIMITIVES)[number];
@@ -154,8 +190,29 @@ export const COMPARISONS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
 
 /** Every primitive, for tests that enumerate them (a new primitive must be tested). */
 export const ALL_PRIMITIVES: readonly Primitive[] = [
-  ...UNARY_PRIMITIVES, ...BINARY_PRIMITIVES, 'select', 'cast', 'stop_gradient', 'reduce_sum',
-  'reduce_max', 'argmax', 'cumsum', 'sort', 'broadcast_in_dim', 'reshape', 'transpose', 'slice',
-  'pad', 'concatenate', 'gather', 'scatter_add', 'dot_general', 'conv_patches',
-  'conv_patches_transpose', 'scan', 'cond', 'while', 'custom_linear',
+  ...UNARY_PRIMITIVES,
+  ...BINARY_PRIMITIVES,
+  'select',
+  'cast',
+  'stop_gradient',
+  'reduce_sum',
+  'reduce_max',
+  'argmax',
+  'cumsum',
+  'sort',
+  'broadcast_in_dim',
+  'reshape',
+  'transpose',
+  'slice',
+  'pad',
+  'concatenate',
+  'gather',
+  'scatter_add',
+  'dot_general',
+  'conv_patches',
+  'conv_patches_transpose',
+  'scan',
+  'cond',
+  'while',
+  'custom_linear',
 ] satisfies readonly Primitive[];

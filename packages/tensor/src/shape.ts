@@ -43,17 +43,23 @@ export function normalizeAxis(op: string, axis: number, ndim: number): number {
 }
 
 /** Resolves `axis` options (undefined = all axes) to a sorted list without repeats. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | undefined | null, ndim: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axis: number | readonly number[] | undefined | null,
+  ndim: number,
+): number[] {
   if (axis === undefined || axis === null) return [...Array(ndim).keys()];
   const list = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, ndim));
-  if (new Set(out).size !== out.length) throw new ShapeError(`${op}: repeated axis in [${list.join(',')}]`);
+  if (new Set(out).size !== out.length)
+    throw new ShapeError(`${op}: repeated axis in [${list.join(',')}]`);
   return out.sort((x, y) => x - y);
 }
 
 export function checkShape(op: string, shape: Shape): number[] {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ValueError(`${op}: invalid shape ${fmtShape(shape)}`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new ValueError(`${op}: invalid shape ${fmtShape(shape)}`);
   }
   return [...shape];
 }

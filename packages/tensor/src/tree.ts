@@ -5,16 +5,28 @@ import { fmtShape, ValueError } from './errors';
  * A pytree: a leaf (an `Array`, a number or a boolean), or a plain object, a JS array
  * or null whose members are pytrees. `null` and `undefined` hold no leaves.
  */
-export type PyTree = Array | number | boolean | null | undefined | readonly PyTree[] | { readonly [key: string]: PyTree };
+export type PyTree =
+  | Array
+  | number
+  | boolean
+  | null
+  | undefined
+  | readonly PyTree[]
+  | { readonly [key: string]: PyTree };
 
 /** The structure of a pytree without its leaves. Object keys are kept sorted. */
 export type TreeDef =
   | { readonly kind: 'leaf' }
   | { readonly kind: 'none'; readonly value: null | undefined }
   | { readonly kind: 'list'; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+  | {
+      readonly kind: 'object';
+      readonly keys: readonly string[];
+      readonly children: readonly TreeDef[];
+    };
 
-const isLeaf = (x: unknown): boolean => x instanceof Array || typeof x === 'number' || typeof x === 'boolean';
+const isLeaf = (x: unknown): boolean =>
+  x instanceof Array || typeof x === 'number' || typeof x === 'boolean';
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object') return false;
@@ -28,12 +40,15 @@ function build(x: unknown, leaves: unknown[], path: string): TreeDef {
     return { kind: 'leaf' };
   }
   if (x === null || x === undefined) return { kind: 'none', value: x };
-  if (globalThis.Array.isArray(x)) return { kind: 'list', children: x.map((c, i) => build(c, leaves, `${path}${i}.`)) };
+  if (globalThis.Array.isArray(x))
+    return { kind: 'list', children: x.map((c, i) => build(c, leaves, `${path}${i}.`)) };
   if (isPlainObject(x)) {
     const keys = Object.keys(x).sort();
     return { kind: 'object', keys, children: keys.map((k) => build(x[k], leaves, `${path}${k}.`)) };
   }
-  throw new ValueError(`tree: unsupported node ${Object.prototype.toString.call(x)} at '${path.slice(0, -1) || '<root>'}' (pytrees hold arrays, numbers, plain objects, JS arrays and null)`);
+  throw new ValueError(
+    `tree: unsupported node ${Object.prototype.toString.call(x)} at '${path.slice(0, -1) || '<root>'}' (pytrees hold arrays, numbers, plain objects, JS arrays and null)`,
+  );
 }
 
 /**
@@ -52,7 +67,8 @@ export function unflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[])
   const rebuild = (d: TreeDef): unknown => {
     switch (d.kind) {
       case 'leaf':
-        if (i >= leaves.length) throw new ValueError(`tree.unflatten: too few leaves (${leaves.length})`);
+        if (i >= leaves.length)
+          throw new ValueError(`tree.unflatten: too few leaves (${leaves.length})`);
         return leaves[i++];
       case 'none':
         return d.value;
@@ -63,7 +79,8 @@ export function unflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[])
     }
   };
   const out = rebuild(def);
-  if (i !== leaves.length) throw new ValueError(`tree.unflatten: ${leaves.length} leaves for a structure of ${i}`);
+  if (i !== leaves.length)
+    throw new ValueError(`tree.unflatten: ${leaves.length} leaves for a structure of ${i}`);
   return out as T;
 }
 
@@ -86,7 +103,12 @@ export function defsEqual(a: TreeDef, b: TreeDef): boolean {
   if (a.kind === 'leaf') return true;
   if (a.kind === 'none') return true;
   const bc = (b as typeof a).children;
-  if (a.kind === 'object' && (a.keys.length !== (b as typeof a).keys.length || a.keys.some((k, i) => k !== (b as typeof a).keys[i]))) return false;
+  if (
+    a.kind === 'object' &&
+    (a.keys.length !== (b as typeof a).keys.length ||
+      a.keys.some((k, i) => k !== (b as typeof a).keys[i]))
+  )
+    return false;
   return a.children.length === bc.length && a.children.every((c, i) => defsEqual(c, bc[i]!));
 }
 
@@ -107,8 +129,14 @@ export function defToString(def: TreeDef): string {
 /** Paths to every leaf, `'conv1.kernel'` or `'layers.0.bias'`, in flatten order. */
 function paths(def: TreeDef, prefix: string, out: string[]): void {
   if (def.kind === 'leaf') out.push(prefix);
-  else if (def.kind === 'list') def.children.forEach((c, i) => paths(c, prefix ? `${prefix}.${i}` : String(i), out));
-  else if (def.kind === 'object') def.children.forEach((c, i) => paths(c, prefix ? `${prefix}.${def.keys[i]}` : def.keys[i]!, out));
+  else if (def.kind === 'list')
+    def.children.forEach((c, i) => {
+      paths(c, prefix ? `${prefix}.${i}` : String(i), out);
+    });
+  else if (def.kind === 'object')
+    def.children.forEach((c, i) => {
+      paths(c, prefix ? `${prefix}.${def.keys[i]}` : def.keys[i]!, out);
+    });
 }
 
 /**
@@ -137,20 +165,30 @@ type MapLeaves<T, R> = T extends Array | number | boolean
  * structure), keeping the structure and its type.
  * @example const updated = jt.tree.map((p, g) => p.sub(g.mul(0.1)), params, grads);
  */
-export function map<T, R = Array>(f: (leaf: any, ...rest: any[]) => R, tree: T, ...rest: unknown[]): MapLeaves<T, R> {
+export function map<T, R = Array>(
+  f: (leaf: any, ...rest: any[]) => R,
+  tree: T,
+  ...rest: unknown[]
+): MapLeaves<T, R> {
   const [ls, def] = flatten<unknown>(tree);
   const others = rest.map((r, k) => {
     const [rl, rd] = flatten<unknown>(r);
     if (!defsEqual(def, rd)) {
-      throw new ValueError(`tree.map: argument ${k + 2} has structure ${defToString(rd)}, expected ${defToString(def)}`);
+      throw new ValueError(
+        `tree.map: argument ${k + 2} has structure ${defToString(rd)}, expected ${defToString(def)}`,
+      );
     }
     return rl;
   });
-  return unflatten(def, ls.map((l, i) => f(l, ...others.map((o) => o[i])))) as MapLeaves<T, R>;
+  return unflatten(
+    def,
+    ls.map((l, i) => f(l, ...others.map((o) => o[i]))),
+  ) as MapLeaves<T, R>;
 }
 
 /** Whether two pytrees have the same structure. @example jt.tree.equalStructure(a, b) */
-export const equalStructure = (a: unknown, b: unknown): boolean => defsEqual(structure(a), structure(b));
+export const equalStructure = (a: unknown, b: unknown): boolean =>
+  defsEqual(structure(a), structure(b));
 
 /** Describes a leaf for messages. */
 export const describeLeaf = (x: unknown): string =>

@@ -4,7 +4,10 @@ import type { Primitive, PrimitiveParams } from '../primitives';
 /** Primitives whose evaluation is a numeric kernel (control flow calls closures instead). */
 export type KernelPrimitive = Exclude<Primitive, 'scan' | 'cond' | 'while' | 'custom_linear'>;
 
-export type Kernel<P extends KernelPrimitive> = (inputs: ConcreteArray[], params: PrimitiveParams[P]) => ConcreteArray[];
+export type Kernel<P extends KernelPrimitive> = (
+  inputs: ConcreteArray[],
+  params: PrimitiveParams[P],
+) => ConcreteArray[];
 
 /**
  * A backend: one kernel per numeric primitive over concrete arrays. The op library never

@@ -6,8 +6,13 @@ import type { TypedArray } from '../dtype';
  * `a` stream past; the inner loop is a contiguous axpy that V8 vectorizes well.
  */
 export function matmulInto(
-  a: TypedArray, b: TypedArray, out: TypedArray,
-  batch: number, m: number, k: number, n: number,
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
 ): void {
   const RB = 32;
   const KB = 128;

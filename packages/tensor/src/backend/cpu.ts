@@ -8,9 +8,13 @@ import { binaryLoops, unaryLoops } from './cpu-elementwise';
 import { matmulInto } from './cpu-matmul';
 import { stridedCopy } from './strided';
 
-const make = (buffer: TypedArray, shape: Shape, dtype: DType) => new ConcreteArray(buffer, shape, dtype);
+const make = (buffer: TypedArray, shape: Shape, dtype: DType) =>
+  new ConcreteArray(buffer, shape, dtype);
 
-function unary(loop: (x: TypedArray, o: TypedArray) => void, boolOut = false): (inputs: ConcreteArray[]) => ConcreteArray[] {
+function unary(
+  loop: (x: TypedArray, o: TypedArray) => void,
+  boolOut = false,
+): (inputs: ConcreteArray[]) => ConcreteArray[] {
   return ([x]) => {
     const dtype = boolOut ? 'bool' : x!.dtype;
     const out = allocate(dtype, x!.size);
@@ -19,7 +23,10 @@ function unary(loop: (x: TypedArray, o: TypedArray) => void, boolOut = false): (
   };
 }
 
-function binary(loop: (a: TypedArray, b: TypedArray, o: TypedArray) => void, boolOut = false): (inputs: ConcreteArray[]) => ConcreteArray[] {
+function binary(
+  loop: (a: TypedArray, b: TypedArray, o: TypedArray) => void,
+  boolOut = false,
+): (inputs: ConcreteArray[]) => ConcreteArray[] {
   return ([a, b]) => {
     const dtype = boolOut ? 'bool' : a!.dtype;
     const out = allocate(dtype, a!.size);
@@ -33,12 +40,23 @@ export function transposeBuffer(x: ConcreteArray, perm: readonly number[]): Conc
   const strides = stridesOf(x.shape);
   const shape = perm.map((p) => x.shape[p]!);
   const out = allocate(x.dtype, x.size);
-  stridedCopy(x.buffer, out, shape, perm.map((p) => strides[p]!), 0);
+  stridedCopy(
+    x.buffer,
+    out,
+    shape,
+    perm.map((p) => strides[p]!),
+    0,
+  );
   return make(out, shape, x.dtype);
 }
 
 /** Reduces over `axes` with an odometer over the input; the output index follows. */
-function reduce(x: ConcreteArray, axes: readonly number[], init: number, op: 'sum' | 'max'): ConcreteArray {
+function reduce(
+  x: ConcreteArray,
+  axes: readonly number[],
+  init: number,
+  op: 'sum' | 'max',
+): ConcreteArray {
   const keep = x.shape.map((_, i) => !axes.includes(i));
   const outShape = x.shape.filter((_, i) => keep[i]);
   const out = allocate(x.dtype, sizeOf(outShape)).fill(init);
@@ -101,17 +119,26 @@ function castBuffer(x: ConcreteArray, dtype: DType): ConcreteArray {
   const out = allocate(dtype, x.size);
   const src = x.buffer;
   if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < src.length; i++) { const v = src[i]!; out[i] = Number.isNaN(v) ? 0 : Math.trunc(v); }
+  else if (dtype === 'int32')
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      out[i] = Number.isNaN(v) ? 0 : Math.trunc(v);
+    }
   else out.set(src);
   return make(out, x.shape, dtype);
 }
 
 function checkIndex(op: string, v: number, size: number): number {
-  if (v < 0 || v >= size) throw new ValueError(`${op}: index ${v} is out of range for an axis of size ${size}`);
+  if (v < 0 || v >= size)
+    throw new ValueError(`${op}: index ${v} is out of range for an axis of size ${size}`);
   return v;
 }
 
-function dotGeneral(lhs: ConcreteArray, rhs: ConcreteArray, p: Parameters<Kernel<'dot_general'>>[1]): ConcreteArray {
+function dotGeneral(
+  lhs: ConcreteArray,
+  rhs: ConcreteArray,
+  p: Parameters<Kernel<'dot_general'>>[1],
+): ConcreteArray {
   const [lc, rc] = p.contract;
   const [lb, rb] = p.batch;
   const lf = lhs.shape.map((_, i) => i).filter((i) => !lc.includes(i) && !lb.includes(i));
@@ -125,17 +152,37 @@ function dotGeneral(lhs: ConcreteArray, rhs: ConcreteArray, p: Parameters<Kernel
   const rperm = [...rb, ...rc, ...rf];
   const a = isIdentity(lperm) ? lhs : transposeBuffer(lhs, lperm);
   const b = isIdentity(rperm) ? rhs : transposeBuffer(rhs, rperm);
-  const outShape = [...batchShape, ...lf.map((i) => lhs.shape[i]!), ...rf.map((i) => rhs.shape[i]!)];
+  const outShape = [
+    ...batchShape,
+    ...lf.map((i) => lhs.shape[i]!),
+    ...rf.map((i) => rhs.shape[i]!),
+  ];
   const out = allocate(lhs.dtype, sizeOf(outShape));
   if (lhs.dtype === 'float32' && matmulOverride !== undefined && m * n * k >= 32768) {
-    matmulOverride(a.buffer as Float32Array, b.buffer as Float32Array, out as Float32Array, sizeOf(batchShape), m, k, n);
+    matmulOverride(
+      a.buffer as Float32Array,
+      b.buffer as Float32Array,
+      out as Float32Array,
+      sizeOf(batchShape),
+      m,
+      k,
+      n,
+    );
   } else {
     matmulInto(a.buffer, b.buffer, out, sizeOf(batchShape), m, k, n);
   }
   return make(out, outShape, lhs.dtype);
 }
 
-type MatmulF32 = (a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number) => void;
+type MatmulF32 = (
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+) => void;
 let matmulOverride: MatmulF32 | undefined;
 
 /** Routes large float32 products to a faster kernel (the WASM backend installs one). */
@@ -144,7 +191,14 @@ export function setMatmulKernel(kernel: MatmulF32 | undefined): void {
 }
 
 /** Output spatial size of a window op along one axis. */
-export function windowOutSize(size: number, window: number, stride: number, pad: readonly [number, number], lhsDil: number, rhsDil: number): number {
+export function windowOutSize(
+  size: number,
+  window: number,
+  stride: number,
+  pad: readonly [number, number],
+  lhsDil: number,
+  rhsDil: number,
+): number {
   const inSize = size === 0 ? 0 : (size - 1) * lhsDil + 1 + pad[0] + pad[1];
   const span = (window - 1) * rhsDil + 1;
   return inSize < span ? 0 : Math.floor((inSize - span) / stride) + 1;
@@ -154,7 +208,13 @@ export function windowOutSize(size: number, window: number, stride: number, pad:
  * im2col over 1 or 2 spatial axes (1-D runs as 2-D with height 1). `scatter` runs the
  * same index walk backwards (col2im), accumulating into the input.
  */
-function patches(src: TypedArray, dst: TypedArray, inShape: Shape, p: ConvPatchesParams, scatter: boolean): void {
+function patches(
+  src: TypedArray,
+  dst: TypedArray,
+  inShape: Shape,
+  p: ConvPatchesParams,
+  scatter: boolean,
+): void {
   const two = inShape.length === 4;
   const [N, H, W, C] = two ? inShape : [inShape[0]!, 1, inShape[1]!, inShape[2]!];
   const win = two ? p.window : [1, p.window[0]!];
@@ -193,31 +253,68 @@ function patches(src: TypedArray, dst: TypedArray, inShape: Shape, p: ConvPatche
 
 export function patchesShape(op: string, inShape: Shape, p: ConvPatchesParams): number[] {
   const nsp = inShape.length - 2;
-  if (nsp < 1 || nsp > 2) throw new ShapeError(`${op}: only 1-D and 2-D convolutions are supported, got input ${fmtShape(inShape)}`);
+  if (nsp < 1 || nsp > 2)
+    throw new ShapeError(
+      `${op}: only 1-D and 2-D convolutions are supported, got input ${fmtShape(inShape)}`,
+    );
   const out = [inShape[0]!];
   for (let i = 0; i < nsp; i++) {
-    out.push(windowOutSize(inShape[i + 1]!, p.window[i]!, p.strides[i]!, p.padding[i]!, p.lhsDilation[i]!, p.rhsDilation[i]!));
+    out.push(
+      windowOutSize(
+        inShape[i + 1]!,
+        p.window[i]!,
+        p.strides[i]!,
+        p.padding[i]!,
+        p.lhsDilation[i]!,
+        p.rhsDilation[i]!,
+      ),
+    );
   }
   out.push(sizeOf(p.window) * inShape[nsp + 1]!);
   return out;
 }
 
 const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
-  neg: unary(unaryLoops.neg), exp: unary(unaryLoops.exp), log: unary(unaryLoops.log),
-  expm1: unary(unaryLoops.expm1), log1p: unary(unaryLoops.log1p), sin: unary(unaryLoops.sin),
-  cos: unary(unaryLoops.cos), tan: unary(unaryLoops.tan), tanh: unary(unaryLoops.tanh),
-  logistic: unary(unaryLoops.logistic), erf: unary(unaryLoops.erf), sqrt: unary(unaryLoops.sqrt),
-  rsqrt: unary(unaryLoops.rsqrt), abs: unary(unaryLoops.abs), sign: unary(unaryLoops.sign),
-  floor: unary(unaryLoops.floor), ceil: unary(unaryLoops.ceil), round: unary(unaryLoops.round),
-  not: unary(unaryLoops.not), is_finite: unary(unaryLoops.is_finite, true),
-  add: binary(binaryLoops.add), sub: binary(binaryLoops.sub), mul: binary(binaryLoops.mul),
-  div: binary(binaryLoops.div), pow: binary(binaryLoops.pow), max: binary(binaryLoops.max),
-  min: binary(binaryLoops.min), and: binary(binaryLoops.and), or: binary(binaryLoops.or),
-  eq: binary(binaryLoops.eq, true), ne: binary(binaryLoops.ne, true), lt: binary(binaryLoops.lt, true),
-  le: binary(binaryLoops.le, true), gt: binary(binaryLoops.gt, true), ge: binary(binaryLoops.ge, true),
+  neg: unary(unaryLoops.neg),
+  exp: unary(unaryLoops.exp),
+  log: unary(unaryLoops.log),
+  expm1: unary(unaryLoops.expm1),
+  log1p: unary(unaryLoops.log1p),
+  sin: unary(unaryLoops.sin),
+  cos: unary(unaryLoops.cos),
+  tan: unary(unaryLoops.tan),
+  tanh: unary(unaryLoops.tanh),
+  logistic: unary(unaryLoops.logistic),
+  erf: unary(unaryLoops.erf),
+  sqrt: unary(unaryLoops.sqrt),
+  rsqrt: unary(unaryLoops.rsqrt),
+  abs: unary(unaryLoops.abs),
+  sign: unary(unaryLoops.sign),
+  floor: unary(unaryLoops.floor),
+  ceil: unary(unaryLoops.ceil),
+  round: unary(unaryLoops.round),
+  not: unary(unaryLoops.not),
+  is_finite: unary(unaryLoops.is_finite, true),
+  add: binary(binaryLoops.add),
+  sub: binary(binaryLoops.sub),
+  mul: binary(binaryLoops.mul),
+  div: binary(binaryLoops.div),
+  pow: binary(binaryLoops.pow),
+  max: binary(binaryLoops.max),
+  min: binary(binaryLoops.min),
+  and: binary(binaryLoops.and),
+  or: binary(binaryLoops.or),
+  eq: binary(binaryLoops.eq, true),
+  ne: binary(binaryLoops.ne, true),
+  lt: binary(binaryLoops.lt, true),
+  le: binary(binaryLoops.le, true),
+  gt: binary(binaryLoops.gt, true),
+  ge: binary(binaryLoops.ge, true),
   select: ([p, t, f]) => {
     const out = allocate(t!.dtype, t!.size);
-    const pb = p!.buffer, tb = t!.buffer, fb = f!.buffer;
+    const pb = p!.buffer,
+      tb = t!.buffer,
+      fb = f!.buffer;
     for (let i = 0; i < out.length; i++) out[i] = pb[i] ? tb[i]! : fb[i]!;
     return [make(out, t!.shape, t!.dtype)];
   },
@@ -225,7 +322,8 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
   stop_gradient: ([x]) => [x!],
   reduce_sum: ([x], { axes }) => [reduce(x!, axes, 0, 'sum')],
   reduce_max: ([x], { axes }) => {
-    const init = x!.dtype === 'int32' ? -2147483648 : x!.dtype === 'bool' ? 0 : Number.NEGATIVE_INFINITY;
+    const init =
+      x!.dtype === 'int32' ? -2147483648 : x!.dtype === 'bool' ? 0 : Number.NEGATIVE_INFINITY;
     return [reduce(x!, axes, init, 'max')];
   },
   argmax: ([x], { axis }) => {
@@ -239,12 +337,21 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
         let bv = b[o * n * inner + i]!;
         for (let j = 1; j < n && !Number.isNaN(bv); j++) {
           const v = b[(o * n + j) * inner + i]!;
-          if (v > bv || Number.isNaN(v)) { bv = v; best = j; }
+          if (v > bv || Number.isNaN(v)) {
+            bv = v;
+            best = j;
+          }
         }
         out[o * inner + i] = best;
       }
     }
-    return [make(out, x!.shape.filter((_, i) => i !== axis), 'int32')];
+    return [
+      make(
+        out,
+        x!.shape.filter((_, i) => i !== axis),
+        'int32',
+      ),
+    ];
   },
   cumsum: ([x], { axis, reverse }) => {
     const [outer, n, inner] = around(x!.shape, axis);
@@ -275,7 +382,8 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
         for (let j = 0; j < n; j++) order[j] = j;
         // Stable; NaN sorts last as in NumPy.
         order.sort((p, q) => {
-          const u = b[at(p)]!, v = b[at(q)]!;
+          const u = b[at(p)]!,
+            v = b[at(q)]!;
           if (Number.isNaN(u)) return Number.isNaN(v) ? p - q : 1;
           if (Number.isNaN(v)) return -1;
           return u < v ? -1 : u > v ? 1 : p - q;
@@ -305,7 +413,14 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
     const shape = start.map((s, i) => Math.max(0, Math.ceil((limit[i]! - s) / strides[i]!)));
     const offset = start.reduce((acc, s, i) => acc + s * inStrides[i]!, 0);
     const out = allocate(x!.dtype, sizeOf(shape));
-    if (out.length > 0) stridedCopy(x!.buffer, out, shape, inStrides.map((st, i) => st * strides[i]!), offset);
+    if (out.length > 0)
+      stridedCopy(
+        x!.buffer,
+        out,
+        shape,
+        inStrides.map((st, i) => st * strides[i]!),
+        offset,
+      );
     return [make(out, shape, x!.dtype)];
   },
   pad: ([x], { lo, hi, interior, value }) => {
@@ -344,7 +459,8 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
     let col = 0;
     for (const x of xs) {
       const row = sizeOf(x.shape.slice(axis));
-      for (let o = 0; o < outer; o++) out.set(x.buffer.subarray(o * row, (o + 1) * row), o * rowOut + col);
+      for (let o = 0; o < outer; o++)
+        out.set(x.buffer.subarray(o * row, (o + 1) * row), o * rowOut + col);
       col += row;
     }
     return [make(out, shape, first.dtype)];

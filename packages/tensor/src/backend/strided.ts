@@ -7,7 +7,11 @@ import type { Shape } from '../shape';
  * loop with different strides; the innermost axis runs as a tight loop.
  */
 export function stridedCopy(
-  src: TypedArray, dst: TypedArray, outShape: Shape, srcStrides: readonly number[], srcOffset: number,
+  src: TypedArray,
+  dst: TypedArray,
+  outShape: Shape,
+  srcStrides: readonly number[],
+  srcOffset: number,
 ): void {
   const nd = outShape.length;
   if (nd === 0) {

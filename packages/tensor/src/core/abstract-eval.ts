@@ -1,22 +1,42 @@
 import { patchesShape } from '../backend/cpu';
 import type { DType } from '../dtype';
-import type { AbstractValue, BinaryPrimitive, Primitive, PrimitiveParams, UnaryPrimitive } from '../primitives';
+import type {
+  AbstractValue,
+  BinaryPrimitive,
+  Primitive,
+  PrimitiveParams,
+  UnaryPrimitive,
+} from '../primitives';
 import { BINARY_PRIMITIVES, COMPARISONS, UNARY_PRIMITIVES } from '../primitives';
 
-type Rule<P extends Primitive> = (avals: readonly AbstractValue[], params: PrimitiveParams[P]) => AbstractValue[];
+type Rule<P extends Primitive> = (
+  avals: readonly AbstractValue[],
+  params: PrimitiveParams[P],
+) => AbstractValue[];
 
-const same = ([x]: readonly AbstractValue[]): AbstractValue[] => [{ shape: x!.shape, dtype: x!.dtype }];
+const same = ([x]: readonly AbstractValue[]): AbstractValue[] => [
+  { shape: x!.shape, dtype: x!.dtype },
+];
 const boolOf = (x: AbstractValue): AbstractValue => ({ shape: x.shape, dtype: 'bool' });
-const dropAxes = (x: AbstractValue, axes: readonly number[], dtype: DType = x.dtype): AbstractValue => ({
+const dropAxes = (
+  x: AbstractValue,
+  axes: readonly number[],
+  dtype: DType = x.dtype,
+): AbstractValue => ({
   shape: x.shape.filter((_, i) => !axes.includes(i)),
   dtype,
 });
 
 const elementwise = Object.fromEntries([
-  ...UNARY_PRIMITIVES.map((p) => [p, p === 'is_finite' ? ([x]: readonly AbstractValue[]) => [boolOf(x!)] : same]),
+  ...UNARY_PRIMITIVES.map((p) => [
+    p,
+    p === 'is_finite' ? ([x]: readonly AbstractValue[]) => [boolOf(x!)] : same,
+  ]),
   ...BINARY_PRIMITIVES.map((p) => [
     p,
-    (COMPARISONS as readonly string[]).includes(p) ? ([x]: readonly AbstractValue[]) => [boolOf(x!)] : same,
+    (COMPARISONS as readonly string[]).includes(p)
+      ? ([x]: readonly AbstractValue[]) => [boolOf(x!)]
+      : same,
   ]),
 ]) as { [P in UnaryPrimitive | BinaryPrimitive]: Rule<P> };
 
@@ -33,15 +53,24 @@ export const abstractEval: { [P in Primitive]: Rule<P> } = {
   reduce_max: ([x], { axes }) => [dropAxes(x!, axes)],
   argmax: ([x], { axis }) => [dropAxes(x!, [axis], 'int32')],
   cumsum: same,
-  sort: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }, { shape: x!.shape, dtype: 'int32' }],
+  sort: ([x]) => [
+    { shape: x!.shape, dtype: x!.dtype },
+    { shape: x!.shape, dtype: 'int32' },
+  ],
   broadcast_in_dim: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   reshape: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   transpose: ([x], { perm }) => [{ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }],
   slice: ([x], { start, limit, strides }) => [
-    { shape: start.map((s, i) => Math.max(0, Math.ceil((limit[i]! - s) / strides[i]!))), dtype: x!.dtype },
+    {
+      shape: start.map((s, i) => Math.max(0, Math.ceil((limit[i]! - s) / strides[i]!))),
+      dtype: x!.dtype,
+    },
   ],
   pad: ([x], { lo, hi, interior }) => [
-    { shape: x!.shape.map((d, i) => lo[i]! + hi[i]! + d + Math.max(0, d - 1) * interior[i]!), dtype: x!.dtype },
+    {
+      shape: x!.shape.map((d, i) => lo[i]! + hi[i]! + d + Math.max(0, d - 1) * interior[i]!),
+      dtype: x!.dtype,
+    },
   ],
   concatenate: (xs, { axis }) => {
     const shape = [...xs[0]!.shape];
@@ -49,7 +78,10 @@ export const abstractEval: { [P in Primitive]: Rule<P> } = {
     return [{ shape, dtype: xs[0]!.dtype }];
   },
   gather: ([x, idx], { axis }) => [
-    { shape: [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)], dtype: x!.dtype },
+    {
+      shape: [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)],
+      dtype: x!.dtype,
+    },
   ],
   scatter_add: ([u], { shape }) => [{ shape, dtype: u!.dtype }],
   dot_general: ([a, b], { contract, batch }) => {
@@ -57,7 +89,11 @@ export const abstractEval: { [P in Primitive]: Rule<P> } = {
       x.shape.filter((_, i) => !c.includes(i) && !bt.includes(i));
     return [
       {
-        shape: [...batch[0].map((i) => a!.shape[i]!), ...free(a!, contract[0], batch[0]), ...free(b!, contract[1], batch[1])],
+        shape: [
+          ...batch[0].map((i) => a!.shape[i]!),
+          ...free(a!, contract[0], batch[0]),
+          ...free(b!, contract[1], batch[1]),
+        ],
         dtype: a!.dtype,
       },
     ];

@@ -34,7 +34,10 @@ class ShapeTrace extends Trace {
  * anything (like `jax.eval_shape`).
  * @example jt.evalShape(([x]) => [jt.sum(x, { axis: 0 })], [{ shape: [3, 4], dtype: 'float32' }])
  */
-export function evalShape(f: (args: Array[]) => Array[], avals: readonly AbstractValue[]): AbstractValue[] {
+export function evalShape(
+  f: (args: Array[]) => Array[],
+  avals: readonly AbstractValue[],
+): AbstractValue[] {
   return newMain(ShapeTrace, null, (main: MainTrace) => {
     const trace = new ShapeTrace(main);
     const outs = f(avals.map((a) => new ShapeTracer(trace, a)));

@@ -1,15 +1,18 @@
 import type { Backend, KernelPrimitive } from '../backend/backend';
 import { cpuBackend } from '../backend/cpu';
 import { ValueError } from '../errors';
-import { indexAxis0, stackAxis0 } from '../ops/structural';
 import { zerosAval } from '../ops/creation';
+import { indexAxis0, stackAxis0 } from '../ops/structural';
 import type { Primitive, PrimitiveParams, ScanParams } from '../primitives';
 import type { Array, ConcreteArray } from './array';
 
-let backend: Backend = cpuBackend;
+// Unset means the CPU backend, read at call time: `backend/cpu` and this module import each
+// other (through `core/array`), so `cpuBackend` may still be undefined while this module
+// initializes, depending on which one the entry point imports first.
+let backend: Backend | undefined;
 
 /** The backend that evaluates primitives on concrete arrays. */
-export const getBackend = (): Backend => backend;
+export const getBackend = (): Backend => backend ?? cpuBackend;
 
 /** Switches the backend; every later op on concrete arrays runs on it. */
 export function setBackend(next: Backend): void {
@@ -26,7 +29,9 @@ export function runScan(args: readonly Array[], p: ScanParams): Array[] {
     const t = p.reverse ? p.length - 1 - s : s;
     const out = p.body([...consts, ...carry, ...xs.map((x) => indexAxis0(x, t))]);
     carry = out.slice(0, p.numCarry);
-    out.slice(p.numCarry).forEach((y, i) => ys[i]!.push(y));
+    out.slice(p.numCarry).forEach((y, i) => {
+      ys[i]!.push(y);
+    });
   }
   const stacked = ys.map((list, i) => {
     if (list.length === 0) {
@@ -39,7 +44,11 @@ export function runScan(args: readonly Array[], p: ScanParams): Array[] {
 }
 
 /** The bottom interpreter: kernels for numbers, JS control flow for closures. */
-export function evalPrimitive<P extends Primitive>(prim: P, args: ConcreteArray[], params: PrimitiveParams[P]): Array[] {
+export function evalPrimitive<P extends Primitive>(
+  prim: P,
+  args: ConcreteArray[],
+  params: PrimitiveParams[P],
+): Array[] {
   switch (prim) {
     case 'scan':
       return runScan(args, params as ScanParams);
@@ -47,7 +56,9 @@ export function evalPrimitive<P extends Primitive>(prim: P, args: ConcreteArray[
       const p = params as PrimitiveParams['cond'];
       const index = Number(args[0]!.item());
       if (!(index >= 0 && index < p.branches.length)) {
-        throw new ValueError(`cond: branch index ${index} out of range for ${p.branches.length} branches`);
+        throw new ValueError(
+          `cond: branch index ${index} out of range for ${p.branches.length} branches`,
+        );
       }
       return p.branches[index]!(args.slice(1));
     }
@@ -60,7 +71,10 @@ export function evalPrimitive<P extends Primitive>(prim: P, args: ConcreteArray[
     case 'custom_linear':
       return (params as PrimitiveParams['custom_linear']).forward(args);
     default: {
-      const kernel = backend.kernels[prim as KernelPrimitive] as (a: ConcreteArray[], p: unknown) => Array[];
+      const kernel = getBackend().kernels[prim as KernelPrimitive] as (
+        a: ConcreteArray[],
+        p: unknown,
+      ) => Array[];
       return kernel(args, params);
     }
   }

@@ -9,7 +9,8 @@ export function toNested(data: TypedArray, shape: Shape, dtype: DType): unknown 
   const build = (axis: number): unknown[] => {
     const n = shape[axis]!;
     const out: unknown[] = new globalThis.Array(n);
-    for (let i = 0; i < n; i++) out[i] = axis === shape.length - 1 ? conv(data[offset++]!) : build(axis + 1);
+    for (let i = 0; i < n; i++)
+      out[i] = axis === shape.length - 1 ? conv(data[offset++]!) : build(axis + 1);
     return out;
   };
   return build(0);
@@ -20,9 +21,12 @@ function formatElement(v: number, dtype: DType): string {
   if (dtype === 'int32') return String(v);
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
+  // `${-0}` is '0'; NumPy prints the sign of a negative zero.
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${Object.is(v, -0) ? '-0' : v}.`;
   const a = Math.abs(v);
-  return a !== 0 && (a < 1e-4 || a >= 1e16) ? v.toExponential(4) : String(Number(v.toPrecision(dtype === 'float32' ? 7 : 15)));
+  return a !== 0 && (a < 1e-4 || a >= 1e16)
+    ? v.toExponential(4)
+    : String(Number(v.toPrecision(dtype === 'float32' ? 7 : 15)));
 }
 
 /** NumPy-style text: `array([[1., 2.], [3., 4.]], dtype=float32)`; long arrays are elided. */

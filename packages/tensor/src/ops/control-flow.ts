@@ -1,6 +1,7 @@
-import { type Array, bind } from '../core/array';
 import { evalShape } from '../core/abstract-trace';
-import { fmtShape, ShapeError, TraceError, ValueError } from '../errors';
+import { type Array, bind } from '../core/array';
+import { isFloat } from '../dtype';
+import { DTypeError, fmtShape, ShapeError, TraceError, ValueError } from '../errors';
 import type { AbstractValue } from '../primitives';
 import { shapesEqual } from '../shape';
 import { defsEqual, defToString, flatten, type TreeDef, unflatten } from '../tree';
@@ -13,11 +14,18 @@ const leavesAsArrays = (tree: unknown): [Array[], TreeDef] => {
   return [ls.map((l) => asArray(l)), def];
 };
 
-function checkSameAvals(op: string, what: string, got: readonly AbstractValue[], want: readonly AbstractValue[]): void {
+function checkSameAvals(
+  op: string,
+  what: string,
+  got: readonly AbstractValue[],
+  want: readonly AbstractValue[],
+): void {
   got.forEach((g, i) => {
     const w = want[i]!;
     if (!shapesEqual(g.shape, w.shape) || g.dtype !== w.dtype) {
-      throw new ShapeError(`${op}: ${what} leaf ${i} is ${g.dtype}${fmtShape(g.shape)}, expected ${w.dtype}${fmtShape(w.shape)}`);
+      throw new ShapeError(
+        `${op}: ${what} leaf ${i} is ${g.dtype}${fmtShape(g.shape)}, expected ${w.dtype}${fmtShape(w.shape)}`,
+      );
     }
   });
 }
@@ -38,12 +46,18 @@ export function scan<C, X, Y>(
   const [carryLeaves, carryDef] = leavesAsArrays(init);
   const [xLeaves, xDef] = leavesAsArrays(xs);
   const lengths = new Set(xLeaves.map((x) => x.shape[0]));
-  if (xLeaves.some((x) => x.ndim === 0)) throw new ShapeError('scan: every leaf of xs needs a leading axis to scan over');
-  if (lengths.size > 1) throw new ShapeError(`scan: leaves of xs have different leading sizes ${[...lengths].join(', ')}`);
+  if (xLeaves.some((x) => x.ndim === 0))
+    throw new ShapeError('scan: every leaf of xs needs a leading axis to scan over');
+  if (lengths.size > 1)
+    throw new ShapeError(
+      `scan: leaves of xs have different leading sizes ${[...lengths].join(', ')}`,
+    );
   const length = options.length ?? xLeaves[0]?.shape[0];
   if (length === undefined) throw new ValueError('scan: give xs or options.length');
   if (xLeaves.length && length !== xLeaves[0]!.shape[0]) {
-    throw new ShapeError(`scan: length ${length} differs from the leading size ${xLeaves[0]!.shape[0]} of xs`);
+    throw new ShapeError(
+      `scan: length ${length} differs from the leading size ${xLeaves[0]!.shape[0]} of xs`,
+    );
   }
   const nc = carryLeaves.length;
   let yDef: TreeDef | undefined;
@@ -53,7 +67,9 @@ export function scan<C, X, Y>(
     const [c2, y] = f(carry, x);
     const [c2Leaves, c2Def] = leavesAsArrays(c2);
     if (!defsEqual(c2Def, carryDef)) {
-      throw new ShapeError(`scan: the body returned a carry of structure ${defToString(c2Def)}, expected ${defToString(carryDef)}`);
+      throw new ShapeError(
+        `scan: the body returned a carry of structure ${defToString(c2Def)}, expected ${defToString(carryDef)}`,
+      );
     }
     const [yLeaves, def] = leavesAsArrays(y);
     yDef = def;
@@ -65,7 +81,12 @@ export function scan<C, X, Y>(
   checkSameAvals('scan', 'carry', outAvals.slice(0, nc), carryAvals);
   const def = yDef!;
   const outs = bind('scan', [...carryLeaves, ...xLeaves], {
-    body, numConsts: 0, numCarry: nc, length, reverse: options.reverse ?? false, yAvals: outAvals.slice(nc),
+    body,
+    numConsts: 0,
+    numCarry: nc,
+    length,
+    reverse: options.reverse ?? false,
+    yAvals: outAvals.slice(nc),
   });
   return [unflatten<C>(carryDef, outs.slice(0, nc)), unflatten<Y>(def, outs.slice(nc))];
 }
@@ -75,26 +96,44 @@ export function scan<C, X, Y>(
  * return the same structure, shapes and dtypes.
  * @example jt.cond(jt.greater(x, 0), (v) => v.mul(2), (v) => v.neg(), x)
  */
-export function cond<T>(pred: Array | boolean, trueFn: (...operands: any[]) => T, falseFn: (...operands: any[]) => T, ...operands: unknown[]): T {
+export function cond<T>(
+  pred: Array | boolean,
+  trueFn: (...operands: any[]) => T,
+  falseFn: (...operands: any[]) => T,
+  ...operands: unknown[]
+): T {
   const p = asArray(pred);
-  if (p.ndim !== 0) throw new ShapeError(`cond: predicate must be a scalar, got ${fmtShape(p.shape)}`);
+  if (p.ndim !== 0)
+    throw new ShapeError(`cond: predicate must be a scalar, got ${fmtShape(p.shape)}`);
+  // As in JAX: a float predicate is an error, an integer one is true when non-zero. (Casting
+  // straight to int32 used to truncate 0.5 to false and turn 2 into an out-of-range index.)
+  if (isFloat(p.dtype))
+    throw new DTypeError(`cond: predicate must be bool or int32, got ${p.dtype}`);
   const [leaves, def] = leavesAsArrays(operands);
   let outDef: TreeDef | undefined;
-  const branch = (fn: (...o: any[]) => T) => (args: readonly Array[]): Array[] => {
-    const [ls, d] = leavesAsArrays(fn(...unflatten<unknown[]>(def, args)));
-    if (outDef !== undefined && !defsEqual(outDef, d)) {
-      throw new ShapeError(`cond: branches return different structures ${defToString(outDef)} and ${defToString(d)}`);
-    }
-    outDef = d;
-    return ls;
-  };
+  const branch =
+    (fn: (...o: any[]) => T) =>
+    (args: readonly Array[]): Array[] => {
+      const [ls, d] = leavesAsArrays(fn(...unflatten<unknown[]>(def, args)));
+      if (outDef !== undefined && !defsEqual(outDef, d)) {
+        throw new ShapeError(
+          `cond: branches return different structures ${defToString(outDef)} and ${defToString(d)}`,
+        );
+      }
+      outDef = d;
+      return ls;
+    };
   const branches = [branch(falseFn), branch(trueFn)];
   const avals = leaves.map(avalOf);
   const outFalse = evalShape(branches[0]!, avals);
   const outTrue = evalShape(branches[1]!, avals);
-  if (outFalse.length !== outTrue.length) throw new ShapeError('cond: branches return different numbers of leaves');
+  if (outFalse.length !== outTrue.length)
+    throw new ShapeError('cond: branches return different numbers of leaves');
   checkSameAvals('cond', 'true-branch output', outTrue, outFalse);
-  const outs = bind('cond', [cast(p, 'int32'), ...leaves], { branches, outAvals: outFalse });
+  const outs = bind('cond', [cast(cast(p, 'bool'), 'int32'), ...leaves], {
+    branches,
+    outAvals: outFalse,
+  });
   return unflatten<T>(outDef!, outs);
 }
 
@@ -103,18 +142,27 @@ export function cond<T>(pred: Array | boolean, trueFn: (...operands: any[]) => T
  * batchable; for reverse mode use `fori` with static bounds or `scan`.
  * @example jt.whileLoop((c) => jt.less(c, 10), (c) => c.mul(2), jt.array(1))
  */
-export function whileLoop<C>(condFn: (carry: C) => Array | boolean, bodyFn: (carry: C) => C, init: C): C {
+export function whileLoop<C>(
+  condFn: (carry: C) => Array | boolean,
+  bodyFn: (carry: C) => C,
+  init: C,
+): C {
   const [leaves, def] = leavesAsArrays(init);
   const avals = leaves.map(avalOf);
   const body = (args: readonly Array[]): Array[] => {
     const [ls, d] = leavesAsArrays(bodyFn(unflatten<C>(def, args)));
-    if (!defsEqual(d, def)) throw new ShapeError(`whileLoop: body returned ${defToString(d)}, expected ${defToString(def)}`);
+    if (!defsEqual(d, def))
+      throw new ShapeError(
+        `whileLoop: body returned ${defToString(d)}, expected ${defToString(def)}`,
+      );
     return ls;
   };
   const condition = (args: readonly Array[]): Array => {
     const c = asArray(condFn(unflatten<C>(def, args)));
     if (c.ndim !== 0 || c.dtype !== 'bool') {
-      throw new TraceError(`whileLoop: condition must return a bool scalar, got ${c.dtype}${fmtShape(c.shape)}`);
+      throw new TraceError(
+        `whileLoop: condition must return a bool scalar, got ${c.dtype}${fmtShape(c.shape)}`,
+      );
     }
     return c;
   };
@@ -129,8 +177,8 @@ export function whileLoop<C>(condFn: (carry: C) => Array | boolean, bodyFn: (car
  * @example jt.fori(0, 5, (i, acc) => acc.add(i), jt.zeros([]))
  */
 export function fori<C>(lower: number, upper: number, body: (i: Array, carry: C) => C, init: C): C {
-  if (!Number.isInteger(lower) || !Number.isInteger(upper)) throw new ValueError('fori: bounds must be integers');
+  if (!Number.isInteger(lower) || !Number.isInteger(upper))
+    throw new ValueError('fori: bounds must be integers');
   if (upper <= lower) return init;
   return scan((c: C, i: Array) => [body(i, c), null] as [C, null], init, arange(lower, upper))[0];
 }
-

@@ -1,9 +1,16 @@
 import { Array, ConcreteArray } from '../core/array';
-import { allocate, checkDType, type DType, dtypeOfTypedArray, scalarDType, type TypedArray } from '../dtype';
+import {
+  allocate,
+  checkDType,
+  type DType,
+  dtypeOfTypedArray,
+  scalarDType,
+  type TypedArray,
+} from '../dtype';
 import { fmtShape, ShapeError, ValueError } from '../errors';
-import { cast } from './elementwise';
 import type { AbstractValue } from '../primitives';
 import { checkShape, type Shape, sizeOf } from '../shape';
+import { cast } from './elementwise';
 
 /** An array, or a JS number/boolean that ops accept in its place (weakly typed). */
 export type ArrayLike = Array | number | boolean;
@@ -15,7 +22,8 @@ export interface DTypeOptions {
   dtype?: DType;
 }
 
-const fromBuffer = (buffer: TypedArray, shape: Shape, dtype: DType): Array => new ConcreteArray(buffer, shape, dtype);
+const fromBuffer = (buffer: TypedArray, shape: Shape, dtype: DType): Array =>
+  new ConcreteArray(buffer, shape, dtype);
 
 function inferShape(data: NestedArray): number[] {
   const shape: number[] = [];
@@ -32,12 +40,15 @@ function flattenNested(data: NestedArray, shape: Shape, out: TypedArray): void {
   let k = 0;
   const walk = (v: NestedArray, axis: number): void => {
     if (axis === shape.length) {
-      if (globalThis.Array.isArray(v)) throw new ShapeError('array: ragged nested array (too deep)');
+      if (globalThis.Array.isArray(v))
+        throw new ShapeError('array: ragged nested array (too deep)');
       out[k++] = typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
       return;
     }
     if (!globalThis.Array.isArray(v) || v.length !== shape[axis]) {
-      throw new ShapeError(`array: ragged nested array: expected length ${shape[axis]} at depth ${axis}`);
+      throw new ShapeError(
+        `array: ragged nested array: expected length ${shape[axis]} at depth ${axis}`,
+      );
     }
     for (const e of v as readonly NestedArray[]) walk(e, axis + 1);
   };
@@ -61,7 +72,10 @@ function firstLeaf(data: NestedArray): number | boolean | undefined {
  * const y = jt.array([1, 2], { dtype: 'int32' });
  * const z = jt.array(new Float32Array(6), { shape: [2, 3] });
  */
-export function array(data: NestedArray | TypedArray | Array, options: DTypeOptions & { shape?: Shape } = {}): Array {
+export function array(
+  data: NestedArray | TypedArray | Array,
+  options: DTypeOptions & { shape?: Shape } = {},
+): Array {
   if (data instanceof Array) return options.dtype ? cast(data, options.dtype) : data;
   if (ArrayBuffer.isView(data)) {
     const typed = data as TypedArray;
@@ -77,12 +91,19 @@ export function array(data: NestedArray | TypedArray | Array, options: DTypeOpti
   }
   const shape = inferShape(data);
   const leaf = firstLeaf(data);
-  const dtype = options.dtype ? checkDType('array', options.dtype) : leaf === undefined ? 'float32' : scalarDType(leaf);
+  const dtype = options.dtype
+    ? checkDType('array', options.dtype)
+    : leaf === undefined
+      ? 'float32'
+      : scalarDType(leaf);
   const buf = allocate(dtype, sizeOf(shape));
   flattenNested(data, shape, buf);
   const arr = fromBuffer(buf, shape, dtype);
   if (options.shape) {
-    if (sizeOf(options.shape) !== buf.length) throw new ShapeError(`array: ${buf.length} elements do not fill shape ${fmtShape(options.shape)}`);
+    if (sizeOf(options.shape) !== buf.length)
+      throw new ShapeError(
+        `array: ${buf.length} elements do not fill shape ${fmtShape(options.shape)}`,
+      );
     return fromBuffer(buf, [...options.shape], dtype);
   }
   return arr;
@@ -96,7 +117,8 @@ export function scalar(value: number | boolean, dtype: DType = scalarDType(value
 }
 
 /** Converts an `ArrayLike` to an array (numbers as float32, booleans as bool, or `dtype`). */
-export const asArray = (x: ArrayLike, dtype?: DType): Array => (x instanceof Array ? x : scalar(x, dtype));
+export const asArray = (x: ArrayLike, dtype?: DType): Array =>
+  x instanceof Array ? x : scalar(x, dtype);
 
 /**
  * An array of `shape` filled with `value`.
@@ -111,9 +133,11 @@ export function full(shape: Shape, value: number | boolean, options: DTypeOption
 }
 
 /** @example jt.zeros([2, 3]) */
-export const zeros = (shape: Shape, options: DTypeOptions = {}): Array => full(shape, 0, { dtype: options.dtype ?? 'float32' });
+export const zeros = (shape: Shape, options: DTypeOptions = {}): Array =>
+  full(shape, 0, { dtype: options.dtype ?? 'float32' });
 /** @example jt.ones([3], { dtype: 'int32' }) */
-export const ones = (shape: Shape, options: DTypeOptions = {}): Array => full(shape, 1, { dtype: options.dtype ?? 'float32' });
+export const ones = (shape: Shape, options: DTypeOptions = {}): Array =>
+  full(shape, 1, { dtype: options.dtype ?? 'float32' });
 /** Zeros with the shape and dtype of `x`. @example jt.zerosLike(x) */
 export const zerosLike = (x: Array | AbstractValue, options: DTypeOptions = {}): Array =>
   full(x.shape, 0, { dtype: options.dtype ?? x.dtype });
@@ -129,7 +153,8 @@ export const zerosAval = (aval: AbstractValue): Array => full(aval.shape, 0, { d
  */
 export function arange(start: number, stop?: number, step = 1, options: DTypeOptions = {}): Array {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const dtype = options.dtype ?? ([lo, hi, step].every(Number.isInteger) ? 'int32' : 'float32');
   const buf = allocate(dtype, n);
@@ -141,8 +166,14 @@ export function arange(start: number, stop?: number, step = 1, options: DTypeOpt
  * `num` evenly spaced values from `start` to `stop` inclusive.
  * @example jt.linspace(0, 1, 5) // [0, 0.25, 0.5, 0.75, 1]
  */
-export function linspace(start: number, stop: number, num: number, options: DTypeOptions = {}): Array {
-  if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
+export function linspace(
+  start: number,
+  stop: number,
+  num: number,
+  options: DTypeOptions = {},
+): Array {
+  if (!Number.isInteger(num) || num < 0)
+    throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
   const dtype = options.dtype ?? 'float32';
   const buf = allocate(dtype, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;

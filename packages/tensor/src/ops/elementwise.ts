@@ -16,8 +16,14 @@ export function broadcastTo(x: ArrayLike, shape: Shape): Array {
   if (shapesEqual(a.shape, shape)) return a;
   const offset = shape.length - a.ndim;
   const fits = offset >= 0 && a.shape.every((d, i) => d === 1 || d === shape[offset + i]);
-  if (!fits) throw new ShapeError(`broadcastTo: cannot broadcast ${fmtShape(a.shape)} to ${fmtShape(shape)}`);
-  return bind1('broadcast_in_dim', [a], { shape: [...shape], dims: a.shape.map((_, i) => i + offset) });
+  if (!fits)
+    throw new ShapeError(
+      `broadcastTo: cannot broadcast ${fmtShape(a.shape)} to ${fmtShape(shape)}`,
+    );
+  return bind1('broadcast_in_dim', [a], {
+    shape: [...shape],
+    dims: a.shape.map((_, i) => i + offset),
+  });
 }
 
 /** Casts to `dtype` (float → int truncates toward zero; non-zero → true). @example jt.cast(x, 'int32') */
@@ -44,7 +50,13 @@ export function promote(a: ArrayLike, b: ArrayLike): [Array, Array] {
   return [cast(a, dt), cast(b as Array, dt)];
 }
 
-function binary(prim: BinaryPrimitive, name: string, a: ArrayLike, b: ArrayLike, arithmetic: boolean): Array {
+function binary(
+  prim: BinaryPrimitive,
+  name: string,
+  a: ArrayLike,
+  b: ArrayLike,
+  arithmetic: boolean,
+): Array {
   let [x, y] = promote(a, b);
   if (arithmetic && x.dtype === 'bool') [x, y] = [cast(x, 'int32'), cast(y, 'int32')];
   const shape = broadcastShapes(name, x.shape, y.shape);
@@ -64,12 +76,17 @@ const toFloat = (x: ArrayLike): Array => {
   return isFloat(a.dtype) ? a : cast(a, 'float32');
 };
 
-const floatUnary = (prim: UnaryPrimitive) => (x: ArrayLike): Array => bind1(prim, [toFloat(x)], NONE);
-const numericUnary = (prim: UnaryPrimitive, name: string) => (x: ArrayLike): Array => {
-  const a = asArray(x);
-  if (a.dtype === 'bool') throw new DTypeError(`${name}: not defined for bool arrays`);
-  return bind1(prim, [a], NONE);
-};
+const floatUnary =
+  (prim: UnaryPrimitive) =>
+  (x: ArrayLike): Array =>
+    bind1(prim, [toFloat(x)], NONE);
+const numericUnary =
+  (prim: UnaryPrimitive, name: string) =>
+  (x: ArrayLike): Array => {
+    const a = asArray(x);
+    if (a.dtype === 'bool') throw new DTypeError(`${name}: not defined for bool arrays`);
+    return bind1(prim, [a], NONE);
+  };
 
 /** Elementwise sum with broadcasting. @example jt.add(x, 1) */
 export const add = (a: ArrayLike, b: ArrayLike): Array => binary('add', 'add', a, b, true);
@@ -91,21 +108,25 @@ export const minimum = (a: ArrayLike, b: ArrayLike): Array => binary('min', 'min
 /** @example jt.equal(x, 0) */
 export const equal = (a: ArrayLike, b: ArrayLike): Array => binary('eq', 'equal', a, b, false);
 /** @example jt.notEqual(x, 0) */
-export const notEqual = (a: ArrayLike, b: ArrayLike): Array => binary('ne', 'notEqual', a, b, false);
+export const notEqual = (a: ArrayLike, b: ArrayLike): Array =>
+  binary('ne', 'notEqual', a, b, false);
 /** @example jt.less(x, y) */
 export const less = (a: ArrayLike, b: ArrayLike): Array => binary('lt', 'less', a, b, false);
 /** @example jt.lessEqual(x, y) */
-export const lessEqual = (a: ArrayLike, b: ArrayLike): Array => binary('le', 'lessEqual', a, b, false);
+export const lessEqual = (a: ArrayLike, b: ArrayLike): Array =>
+  binary('le', 'lessEqual', a, b, false);
 /** @example jt.greater(x, 0) */
 export const greater = (a: ArrayLike, b: ArrayLike): Array => binary('gt', 'greater', a, b, false);
 /** @example jt.greaterEqual(x, 0) */
-export const greaterEqual = (a: ArrayLike, b: ArrayLike): Array => binary('ge', 'greaterEqual', a, b, false);
+export const greaterEqual = (a: ArrayLike, b: ArrayLike): Array =>
+  binary('ge', 'greaterEqual', a, b, false);
 /** @example jt.logicalAnd(a, b) */
 export const logicalAnd = (a: ArrayLike, b: ArrayLike): Array => logical('and', 'logicalAnd', a, b);
 /** @example jt.logicalOr(a, b) */
 export const logicalOr = (a: ArrayLike, b: ArrayLike): Array => logical('or', 'logicalOr', a, b);
 /** @example jt.logicalNot(mask) */
-export const logicalNot = (x: ArrayLike): Array => bind1('not', [cast(asArray(x, 'bool'), 'bool')], NONE);
+export const logicalNot = (x: ArrayLike): Array =>
+  bind1('not', [cast(asArray(x, 'bool'), 'bool')], NONE);
 
 /** @example jt.neg(x) */
 export const neg = numericUnary('neg', 'neg');
@@ -158,11 +179,16 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): Array {
   const c = cast(asArray(cond, 'bool'), 'bool');
   const [a, b] = promote(x, y);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
-  return bind1('select', [broadcastTo(c, shape), broadcastTo(a, shape), broadcastTo(b, shape)], NONE);
+  return bind1(
+    'select',
+    [broadcastTo(c, shape), broadcastTo(a, shape), broadcastTo(b, shape)],
+    NONE,
+  );
 }
 
 /** Clips to `[lo, hi]`. @example jt.clip(x, 0, 1) */
-export const clip = (x: ArrayLike, lo: ArrayLike, hi: ArrayLike): Array => minimum(maximum(x, lo), hi);
+export const clip = (x: ArrayLike, lo: ArrayLike, hi: ArrayLike): Array =>
+  minimum(maximum(x, lo), hi);
 
 /** The identity whose gradient is zero: treats `x` as a constant. @example jt.stopGradient(x) */
 export const stopGradient = (x: ArrayLike): Array => bind1('stop_gradient', [asArray(x)], NONE);

@@ -10,14 +10,18 @@ type Indices = Array | number | readonly number[];
 
 /** Integer indices as an int32 array; concrete negatives wrap and are range-checked. */
 function toIndexArray(op: string, indices: Indices, size: number): Array {
-  const idx = indices instanceof Array ? indices : array(typeof indices === 'number' ? indices : [...indices], { dtype: 'int32' });
+  const idx =
+    indices instanceof Array
+      ? indices
+      : array(typeof indices === 'number' ? indices : [...indices], { dtype: 'int32' });
   if (!isInt(idx.dtype)) throw new DTypeError(`${op}: indices must be int32, got ${idx.dtype}`);
   if (!(idx instanceof ConcreteArray)) return idx;
   const data = idx.buffer as Int32Array;
   let wrapped: Int32Array | undefined;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v < -size || v >= size) throw new ValueError(`${op}: index ${v} is out of range for an axis of size ${size}`);
+    if (v < -size || v >= size)
+      throw new ValueError(`${op}: index ${v} is out of range for an axis of size ${size}`);
     if (v < 0) {
       wrapped ??= data.slice();
       wrapped[i] = v + size;
@@ -45,7 +49,9 @@ export function takeAlongAxis(x: ArrayLike, indices: Array, axis: number): Array
   const a = asArray(x);
   const ax = normalizeAxis('takeAlongAxis', axis, a.ndim);
   if (indices.ndim !== a.ndim) {
-    throw new ShapeError(`takeAlongAxis: indices ${fmtShape(indices.shape)} must have the rank of x ${fmtShape(a.shape)}`);
+    throw new ShapeError(
+      `takeAlongAxis: indices ${fmtShape(indices.shape)} must have the rank of x ${fmtShape(a.shape)}`,
+    );
   }
   // Flatten all other axes into rows and gather from the 1-D array with row offsets.
   const xm = moveAxis(a, ax, -1);
@@ -66,7 +72,8 @@ export function takeAlongAxis(x: ArrayLike, indices: Array, axis: number): Array
  * @example jt.oneHot(jt.array([0, 2], { dtype: 'int32' }), 3)
  */
 export function oneHot(labels: ArrayLike, numClasses: number, options: DTypeOptions = {}): Array {
-  if (!Number.isInteger(numClasses) || numClasses < 0) throw new ValueError(`oneHot: numClasses must be a non-negative integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 0)
+    throw new ValueError(`oneHot: numClasses must be a non-negative integer, got ${numClasses}`);
   const l = asArray(labels);
   return cast(equal(expandDims(l, -1), arange(numClasses)), options.dtype ?? 'float32');
 }
@@ -97,13 +104,16 @@ export function at(x: ArrayLike, index: Indices): AtIndex {
     get: () => take(a, idx, { axis: 0 }),
     add: (v) => add(a, scatter(v)),
     set: (v) => {
-      const hit = bind1('scatter_add', [broadcastTo(ones([], { dtype: a.dtype }), [...idx.shape, ...a.shape.slice(1)]), idx], {
-        axis: 0,
-        size: a.shape[0]!,
-        shape: a.shape,
-      });
+      const hit = bind1(
+        'scatter_add',
+        [broadcastTo(ones([], { dtype: a.dtype }), [...idx.shape, ...a.shape.slice(1)]), idx],
+        {
+          axis: 0,
+          size: a.shape[0]!,
+          shape: a.shape,
+        },
+      );
       return where(equal(hit, 0), a, scatter(v));
     },
   };
 }
-

@@ -4,8 +4,21 @@ import { ValueError } from '../errors';
 import { normalizeAxes, normalizeAxis } from '../shape';
 import { type ArrayLike, asArray, full } from './creation';
 import {
-  add, cast, div, exp, isFinite, log, logicalNot, mul, neg, sqrt, square, stopGradient, sub, where,
+  add,
+  cast,
+  div,
+  exp,
+  isFinite,
+  log,
+  logicalNot,
+  mul,
+  sqrt,
+  square,
+  stopGradient,
+  sub,
+  where,
 } from './elementwise';
+import { reverseOrder } from './order';
 import { concatenate, moveAxis, ravel, reshape, slice } from './structural';
 
 export interface ReduceOptions {
@@ -16,7 +29,12 @@ export interface ReduceOptions {
 }
 
 function keep(x: Array, axes: readonly number[], out: Array, keepdims: boolean | undefined): Array {
-  return keepdims ? reshape(out, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : out;
+  return keepdims
+    ? reshape(
+        out,
+        x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+      )
+    : out;
 }
 
 /** Sum over axes; booleans count as int32. @example jt.sum(x, { axis: -1, keepdims: true }) */
@@ -40,7 +58,8 @@ export function mean(x: ArrayLike, options: ReduceOptions = {}): Array {
 export function max(x: ArrayLike, options: ReduceOptions = {}): Array {
   const a = asArray(x);
   const axes = normalizeAxes('max', options.axis, a.ndim);
-  if (axes.some((ax) => a.shape[ax] === 0)) throw new ValueError('max: reduction over an empty axis has no identity');
+  if (axes.some((ax) => a.shape[ax] === 0))
+    throw new ValueError('max: reduction over an empty axis has no identity');
   return keep(a, axes, axes.length ? bind1('reduce_max', [a], { axes }) : a, options.keepdims);
 }
 
@@ -48,13 +67,15 @@ export function max(x: ArrayLike, options: ReduceOptions = {}): Array {
 export function min(x: ArrayLike, options: ReduceOptions = {}): Array {
   const a = asArray(x);
   if (a.dtype === 'bool') return logicalNot(max(logicalNot(a), options));
-  return neg(max(neg(a), options));
+  return reverseOrder(max(reverseOrder(a), options));
 }
 
 /** True where any element is true. @example jt.any(mask, { axis: 0 }) */
-export const any = (x: ArrayLike, options: ReduceOptions = {}): Array => max(cast(x, 'bool'), options);
+export const any = (x: ArrayLike, options: ReduceOptions = {}): Array =>
+  max(cast(x, 'bool'), options);
 /** True where all elements are true. @example jt.all(mask) */
-export const all = (x: ArrayLike, options: ReduceOptions = {}): Array => min(cast(x, 'bool'), options);
+export const all = (x: ArrayLike, options: ReduceOptions = {}): Array =>
+  min(cast(x, 'bool'), options);
 
 /**
  * Product over axes, as a tree of elementwise products so that it is exact and
@@ -95,7 +116,7 @@ export function argmax(x: ArrayLike, options: { axis?: number; keepdims?: boolea
 /** Index of the minimum along `axis`. @example jt.argmin(x, { axis: 0 }) */
 export function argmin(x: ArrayLike, options: { axis?: number; keepdims?: boolean } = {}): Array {
   const a = asArray(x);
-  return argmax(neg(a.dtype === 'bool' ? cast(a, 'int32') : a), options);
+  return argmax(reverseOrder(a.dtype === 'bool' ? cast(a, 'int32') : a), options);
 }
 
 /**
@@ -108,7 +129,12 @@ export function logsumexp(x: ArrayLike, options: ReduceOptions = {}): Array {
   const shift = where(isFinite(m), m, 0);
   const out = add(log(sum(exp(sub(a, shift)), { ...options, keepdims: true })), shift);
   const axes = normalizeAxes('logsumexp', options.axis, a.ndim);
-  return options.keepdims ? out : reshape(out, a.shape.filter((_, i) => !axes.includes(i)));
+  return options.keepdims
+    ? out
+    : reshape(
+        out,
+        a.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 /** Variance over axes; `ddof` 1 gives the unbiased estimate. @example jt.var(x, { axis: 0 }) */
@@ -123,7 +149,8 @@ export function variance(x: ArrayLike, options: ReduceOptions & { ddof?: number 
 }
 
 /** Standard deviation over axes. @example jt.std(x) */
-export const std = (x: ArrayLike, options: ReduceOptions & { ddof?: number } = {}): Array => sqrt(variance(x, options));
+export const std = (x: ArrayLike, options: ReduceOptions & { ddof?: number } = {}): Array =>
+  sqrt(variance(x, options));
 
 /** Cumulative sum along `axis` (flattened when omitted). @example jt.cumsum(x, { axis: 0 }) */
 export function cumsum(x: ArrayLike, options: { axis?: number; reverse?: boolean } = {}): Array {

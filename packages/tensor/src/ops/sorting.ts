@@ -2,7 +2,8 @@ import { type Array, bind } from '../core/array';
 import { ValueError } from '../errors';
 import { normalizeAxis } from '../shape';
 import { type ArrayLike, asArray } from './creation';
-import { cast, neg } from './elementwise';
+import { cast } from './elementwise';
+import { reverseOrder } from './order';
 import { slice } from './structural';
 
 function sortWithIndices(x: Array, axis: number): [Array, Array] {
@@ -29,9 +30,10 @@ export function argsort(x: ArrayLike, options: { axis?: number } = {}): Array {
 export function topK(x: ArrayLike, k: number): [Array, Array] {
   const a = asArray(x);
   const n = a.shape[a.ndim - 1] ?? 1;
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new ValueError(`topK: k must be in [0, ${n}], got ${k}`);
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw new ValueError(`topK: k must be in [0, ${n}], got ${k}`);
   const key = a.dtype === 'bool' ? cast(a, 'int32') : a;
-  const [negSorted, idx] = sortWithIndices(neg(key), a.ndim - 1);
+  const [negSorted, idx] = sortWithIndices(reverseOrder(key), a.ndim - 1);
   const end = a.shape.map((d, i) => (i === a.ndim - 1 ? k : d));
-  return [cast(neg(slice(negSorted, [], end)), a.dtype), slice(idx, [], end)];
+  return [cast(reverseOrder(slice(negSorted, [], end)), a.dtype), slice(idx, [], end)];
 }

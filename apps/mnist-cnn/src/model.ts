@@ -1,0 +1,32 @@
+import * as nn from '@jute/nn';
+
+export type ModelKind = 'mlp' | 'cnn';
+
+/**
+ * The models the app trains. The CNN is the classic Keras MNIST convnet (VALID 3×3
+ * convolutions: 28→26→13→11→5, so the dense layer sees 5·5·64 = 1600 features).
+ */
+export function buildModel(kind: ModelKind): nn.Sequential {
+  if (kind === 'mlp') {
+    return nn.sequential(
+      nn.flatten(),
+      nn.named('dense1', nn.dense({ features: 256 })),
+      nn.relu,
+      nn.dropout({ rate: 0.2 }),
+      nn.named('dense2', nn.dense({ features: 10 })),
+    );
+  }
+  return nn.sequential(
+    nn.named('conv1', nn.conv2d({ features: 32, kernelSize: [3, 3], padding: 'VALID' })),
+    nn.relu,
+    nn.maxPool2d({ window: [2, 2] }),
+    nn.named('conv2', nn.conv2d({ features: 64, kernelSize: [3, 3], padding: 'VALID' })),
+    nn.relu,
+    nn.maxPool2d({ window: [2, 2] }),
+    nn.flatten(),
+    nn.named('dense1', nn.dense({ features: 128 })),
+    nn.relu,
+    nn.dropout({ rate: 0.5 }),
+    nn.named('dense2', nn.dense({ features: 10 })),
+  );
+}

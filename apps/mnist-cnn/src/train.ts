@@ -1,0 +1,133 @@
+import { progressBar } from '@jute/app-kit';
+import { valueAndGrad } from '@jute/autodiff';
+import * as data from '@jute/data';
+import * as losses from '@jute/losses';
+import * as metrics from '@jute/metrics';
+import type * as nn from '@jute/nn';
+import * as optim from '@jute/optim';
+import * as jt from '@jute/tensor';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { TrainState } from './checkpoint';
+
+export interface EpochStats {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly testAccuracy: number;
+  readonly examplesPerSecond: number;
+}
+
+/** One optimisation step: loss, accuracy on the batch, and the next training state. */
+export function makeTrainStep(model: nn.Sequential, opt: optim.GradientTransformation<jt.PyTree>) {
+  const loss = (params: jt.PyTree, state: jt.PyTree, x: jt.Array, y: jt.Array, key: jt.Array) => {
+    const out = model.apply(params as nn.ChildTrees, x, {
+      state: state as nn.ChildTrees,
+      key,
+      training: true,
+    });
+    return [
+      jt.mean(losses.sparseSoftmaxCrossEntropy(out.y, y)),
+      { logits: out.y, state: out.state },
+    ] as const;
+  };
+  const lossAndGrad = valueAndGrad(loss, { hasAux: true });
+  return (train: TrainState, x: jt.Array, y: jt.Array, key: jt.Array) => {
+    const [[value, aux], grads] = lossAndGrad(train.params, train.state, x, y, key);
+    const [updates, optState] = opt.update(grads, train.optState, train.params);
+    const next: TrainState = {
+      params: optim.applyUpdates(train.params, updates),
+      state: aux.state,
+      optState,
+    };
+    const correct = Number(jt.sum(jt.equal(jt.argmax(aux.logits, { axis: -1 }), y)).item());
+    return { next, loss: Number(value.item()), correct };
+  };
+}
+
+/** Confusion matrix of the model on a labelled set, in inference mode, batch by batch. */
+export async function confusionOn(
+  model: nn.Sequential,
+  train: TrainState,
+  images: jt.Array,
+  labels: jt.Array,
+  batchSize = 500,
+): Promise<jt.Array> {
+  const stream = metrics.streaming.confusionMatrix({ numClasses: 10 });
+  let acc = stream.init();
+  const ds = pipe(data.fromArrays({ x: images, y: labels }), data.batch(batchSize));
+  for await (const { x, y } of ds) {
+    const { y: logits } = model.apply(train.params as nn.ChildTrees, x, {
+      state: train.state as nn.ChildTrees,
+      training: false,
+    });
+    acc = stream.update(acc, jt.argmax(logits, { axis: -1 }), y);
+  }
+  return stream.compute(acc);
+}
+
+export interface TrainOptions {
+  readonly model: nn.Sequential;
+  readonly opt: optim.GradientTransformation<jt.PyTree>;
+  readonly train: data.LabelledImages;
+  readonly test: data.LabelledImages;
+  readonly batchSize: number;
+  readonly epochs: number;
+  readonly startEpoch: number;
+  readonly key: jt.Array;
+  /** Called after each epoch with the new state (to checkpoint it). */
+  readonly onEpoch: (state: TrainState, stats: EpochStats, step: number) => Promise<void>;
+}
+
+/** Trains epoch by epoch with a progress bar, evaluating on the test split after each. */
+export async function trainLoop(
+  initial: TrainState,
+  o: TrainOptions,
+): Promise<{ state: TrainState; history: EpochStats[] }> {
+  const [shuffleKey, dropoutKey] = jt.random.split(o.key, 2);
+  const ds = pipe(
+    data.fromArrays({ x: o.train.images, y: o.train.labels }),
+    data.shuffle(shuffleKey!),
+    data.batch(o.batchSize, { dropRemainder: true }),
+  );
+  const steps = Math.floor(o.train.labels.shape[0]! / o.batchSize);
+  const step = makeTrainStep(o.model, o.opt);
+  let state = initial;
+  const history: EpochStats[] = [];
+  for (let e = o.startEpoch; e < o.epochs; e++) {
+    const bar = progressBar(`epoch ${e + 1}/${o.epochs}`, steps);
+    const start = performance.now();
+    let [lossSum, correct, seen, i] = [0, 0, 0, 0];
+    for await (const { x, y } of data.epoch(ds, e)) {
+      const r = step(state, x, y, jt.random.foldIn(dropoutKey!, e * steps + i));
+      state = r.next;
+      lossSum += r.loss;
+      correct += r.correct;
+      seen += y.shape[0]!;
+      i++;
+      const rate = seen / ((performance.now() - start) / 1000);
+      bar.update(i, {
+        loss: (lossSum / i).toFixed(4),
+        acc: `${((100 * correct) / seen).toFixed(2)}%`,
+        'ex/s': rate.toFixed(0),
+      });
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const cm = await confusionOn(o.model, state, o.test.images, o.test.labels);
+    const stats: EpochStats = {
+      epoch: e + 1,
+      loss: lossSum / Math.max(1, i),
+      accuracy: correct / Math.max(1, seen),
+      testAccuracy: Number(metrics.accuracyFromConfusion(cm).item()),
+      examplesPerSecond: seen / seconds,
+    };
+    bar.finish({
+      loss: stats.loss.toFixed(4),
+      acc: `${(100 * stats.accuracy).toFixed(2)}%`,
+      'test acc': `${(100 * stats.testAccuracy).toFixed(2)}%`,
+      'ex/s': stats.examplesPerSecond.toFixed(0),
+    });
+    history.push(stats);
+    await o.onEpoch(state, stats, (e + 1) * steps);
+  }
+  return { state, history };
+}

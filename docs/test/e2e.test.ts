@@ -1,0 +1,249 @@
+/**
+ * End-to-end check of the built site: serves docs/.vitepress/dist on 127.0.0.1 and opens every
+ * page in headless Chromium. A page fails on an uncaught error, a console error, a failed
+ * same-origin request, or math left unrendered; afterwards every internal link found on any
+ * page must answer 200.
+ *
+ * Needs `pnpm --filter @jute/docs build` first. Without a build it is skipped (so a plain
+ * `pnpm test` works on a fresh clone), unless JUTE_DOCS_E2E=require (the `test:e2e` script).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, relative, sep } from 'node:path';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docsRoot, hasMath } from './markdown';
+
+const dist = join(docsRoot, '.vitepress', 'dist');
+const built = existsSync(join(dist, 'index.html'));
+const required = process.env.JUTE_DOCS_E2E === 'require';
+const chromiumPath = process.env.JUTE_CHROMIUM ?? '/usr/bin/chromium';
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Every HTML page of the build as a URL path (`/`, `/tutorials/04-losses.html`, ...). */
+function builtPages(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.html') && !(dir === dist && e.name === '404.html')) {
+        out.push(
+          `/${relative(dist, full).split(sep).join('/')}`.replace(/(^|\/)index\.html$/, '$1'),
+        );
+      }
+    }
+  };
+  walk(dist);
+  return out.sort();
+}
+
+/** The Markdown source of a built page, if there is one (hand-written or TypeDoc's). */
+function sourceOf(urlPath: string): string | undefined {
+  const rel = decodeURIComponent(urlPath).replace(/^\//, '');
+  const md = rel === '' || rel.endsWith('/') ? `${rel}index.md` : rel.replace(/\.html$/, '.md');
+  const file = join(docsRoot, md);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** A static file server for `root`, like a plain web host: `dir/` serves `dir/index.html`. */
+function serve(root: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (path.endsWith('/')) path += 'index.html';
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
+    if (existsSync(file) && statSync(file).isFile()) {
+      res.writeHead(200, {
+        'content-type': mimeTypes[extname(file)] ?? 'application/octet-stream',
+      });
+      res.end(readFileSync(file));
+    } else {
+      const notFound = join(root, '404.html');
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(existsSync(notFound) ? readFileSync(notFound) : 'not found');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, origin: `http://127.0.0.1:${port}` });
+    });
+  });
+}
+
+if (!built) {
+  const why = `docs/.vitepress/dist is absent: run \`pnpm --filter @jute/docs build\` first`;
+  if (required) {
+    it('the built site exists', () => {
+      throw new Error(`${why} (JUTE_DOCS_E2E=require).`);
+    });
+  } else {
+    console.warn(`[docs e2e] skipped: ${why}.`);
+  }
+}
+
+describe.skipIf(!built)('the built docs site in headless Chromium', () => {
+  const pages = built ? builtPages() : [];
+  const internalLinks = new Map<string, string>(); // link (no hash) -> first page linking it
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) {
+      throw new Error(
+        `${chromiumPath} not found: run scripts/install-chromium.sh (or set JUTE_CHROMIUM).`,
+      );
+    }
+    ({ server, origin } = await serve(dist));
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext();
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  it('has the home page, the tutorials and the API reference', () => {
+    expect(pages).toContain('/');
+    expect(pages).toContain('/tutorials/');
+    expect(pages).toContain('/api/');
+    expect(
+      pages.filter((p) => p.startsWith('/tutorials/0') || p.startsWith('/tutorials/1')),
+    ).toHaveLength(11);
+  });
+
+  // One page at a time: on a 2-core machine parallel tabs only starve each other (and
+  // background tabs are throttled), so sequential is both faster and steadier.
+  it.each(pages)(
+    '%s renders cleanly',
+    async (path) => {
+      const page = await context.newPage();
+      // Generous: a big API page on a busy CI machine can take many seconds to hydrate.
+      page.setDefaultTimeout(90_000);
+      page.setDefaultNavigationTimeout(90_000);
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+      });
+      page.on('response', (r) => {
+        if (r.url().startsWith(origin) && r.status() >= 400)
+          problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
+      // The site must be self-contained: no fonts, scripts or images from elsewhere.
+      page.on('request', (r) => {
+        const u = r.url();
+        if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) {
+          problems.push(`external request: ${u}`);
+        }
+      });
+      page.on('requestfailed', (r) => {
+        problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`);
+      });
+      try {
+        const res = await page.goto(origin + path, { waitUntil: 'load' });
+        if (res?.status() !== 200) problems.push(`HTTP ${res?.status()} for the page itself`);
+        // VitePress hydrates on load; let Vue report hydration mismatches before reading the page.
+        // (Poll on a timer: background tabs get no animation frames.)
+        await page.waitForFunction(
+          () => document.querySelector('#app')?.hasChildNodes() === true,
+          null,
+          {
+            polling: 50,
+          },
+        );
+        await page.waitForTimeout(50);
+        const seen = await page.evaluate(() => {
+          const skip = 'pre, code, script, style, template, mjx-container, textarea';
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          const texts: string[] = [];
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const el = n.parentElement;
+            if (!el || el.closest(skip) || !el.checkVisibility()) continue;
+            texts.push(n.textContent ?? '');
+          }
+          return {
+            text: texts.join(' '),
+            math: document.querySelectorAll('mjx-container').length,
+            hrefs: Array.from(
+              document.querySelectorAll('a[href]'),
+              (a) => (a as HTMLAnchorElement).href,
+            ),
+            title: document.title,
+          };
+        });
+        if (seen.title === '') problems.push('empty <title>');
+        for (const raw of ['$$', '\\frac', '\\begin{']) {
+          if (seen.text.includes(raw))
+            problems.push(`unrendered math: visible text contains ${raw}`);
+        }
+        const md = sourceOf(path);
+        if (md !== undefined && hasMath(md) && seen.math === 0) {
+          problems.push('the Markdown has math but the page has no mjx-container');
+        }
+        for (const href of seen.hrefs) {
+          const u = new URL(href);
+          if (u.origin !== origin) continue;
+          const key = u.pathname + u.search;
+          if (!internalLinks.has(key)) internalLinks.set(key, path);
+        }
+        expect(problems, `problems on ${path}`).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+    180_000,
+  );
+
+  it('every internal link answers 200', async () => {
+    expect(internalLinks.size).toBeGreaterThan(pages.length / 2);
+    const broken: string[] = [];
+    for (const [link, from] of internalLinks) {
+      const res = await fetch(origin + link, { redirect: 'manual' });
+      if (res.status !== 200) broken.push(`${link} (HTTP ${res.status}, linked from ${from})`);
+      await res.arrayBuffer();
+    }
+    expect(broken).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,54 @@
+/**
+ * Layout of the shared control block (an Int32Array over a SharedArrayBuffer) through
+ * which the main thread hands GEMM jobs to the worker pool without posting messages.
+ *
+ * Protocol (see README.md): `GEN` is a seqlock around the job parameters (odd while the
+ * main thread writes them). Work is split into tickets; `NEXT` is a ticket counter that
+ * only grows, and job g owns tickets `BASE .. BASE + COUNT`. A thread claims a ticket with
+ * compare-exchange only while it is inside the range of the job it read, so a worker that
+ * wakes late with a stale job can never take a ticket of a newer one. `DONE` counts
+ * finished tickets, also monotonically; the job is complete at `DONE_BASE + COUNT`.
+ */
+export const Ctl = {
+  GEN: 0,
+  NEXT: 1,
+  DONE: 2,
+  A: 3,
+  RS_A: 4,
+  CS_A: 5,
+  BP: 6,
+  C: 7,
+  LDC: 8,
+  K: 9,
+  K_PAD: 10,
+  M: 11,
+  N: 12,
+  ROWS: 13,
+  COLS: 14,
+  COL_CHUNKS: 15,
+  ACCUMULATE: 16,
+  BASE: 17,
+  COUNT: 18,
+  SCRATCH: 19,
+  SCRATCH_STRIDE: 20,
+  DONE_BASE: 21,
+  /** Byte offset of a thread's edge-tile buffer inside its scratch slot. */
+  TMP_OFFSET: 23,
+  /** Byte strides between consecutive matrices of a batch: A, packed B, C. */
+  A_STRIDE: 24,
+  BP_STRIDE: 25,
+  C_STRIDE: 26,
+  /** Tickets per matrix of the batch (row chunks x column chunks). */
+  PER_MATRIX: 27,
+  /** Unused slot (kept so indices stay stable). */
+  RESERVED: 22,
+  /** Per-thread count of tickets run (index STATS + thread id); tests read it. */
+  STATS: 32,
+  /** Per-thread flag: 1 once worker `id` has instantiated the module (READY + id). */
+  READY: 32 + 64,
+  /** Length of the control block in Int32 elements. */
+  LENGTH: 32 + 64 + 64,
+} as const;
+
+/** Most threads (main included) the control block has stats slots for. */
+export const MAX_THREADS = 64;

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  getNumThreads,
+  matmulF32,
+  matmulF32Batched,
+  matmulF32Into,
+  setNumThreads,
+  threadTicketCounts,
+  wasmAvailable,
+  whenThreadsReady,
+} from './matmul';
+import { buildMatmulModule, defaultKernelConfig } from './matmul-kernel';
+
+/** Deterministic values in [-1, 1) so failures reproduce. */
+function randomArray(length: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = (s >>> 0) / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Naive triple loop in float64, reading A and B through strides (for transposes). */
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  transA = false,
+  transB = false,
+): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const x = transA ? a[p * m + i]! : a[i * k + p]!;
+        const y = transB ? b[j * k + p]! : b[p * n + j]!;
+        s += x * y;
+      }
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+/** Asserts |got - want| <= tol * sqrt(k) elementwise (f32 rounding grows with k). */
+function expectClose(got: Float32Array, want: Float64Array, k: number): void {
+  expect(got.length).toBe(want.length);
+  const tol = 2e-6 * Math.sqrt(Math.max(k, 1)) * 4;
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i]! - want[i]!);
+    if (!(e <= worst)) {
+      worst = e;
+      at = i;
+    }
+  }
+  expect(worst, `max error ${worst} at ${at}`).toBeLessThanOrEqual(tol);
+}
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 1],
+  [2, 3, 4],
+  [3, 1, 5],
+  [5, 1, 17],
+  [4, 8, 8],
+  [7, 9, 11],
+  [8, 8, 16],
+  [13, 300, 17],
+  [1, 513, 33],
+  [33, 2, 1],
+  [64, 257, 9],
+  [129, 64, 127],
+  [257, 129, 65],
+  [31, 1000, 3],
+];
+
+describe('buildMatmulModule', () => {
+  it('emits a small valid module (sync compile on a browser main thread allows <= 4 KiB)', () => {
+    const bytes = buildMatmulModule(defaultKernelConfig, true);
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    expect(bytes.length).toBeLessThan(4096);
+  });
+});
+
+describe('matmulF32 (calling thread only)', () => {
+  beforeAll(() => setNumThreads(1));
+
+  it('is available in Node', () => {
+    expect(wasmAvailable()).toBe(true);
+    expect(getNumThreads()).toBe(1);
+  });
+
+  it.each(shapes)('%i x %i x %i matches a float64 triple loop', (m, k, n) => {
+    const a = randomArray(m * k, m * 1000 + k);
+    const b = randomArray(k * n, n * 7 + 3);
+    expectClose(matmulF32(a, b, m, k, n), reference(a, b, m, k, n), k);
+  });
+
+  it('computes a known product', () => {
+    const c = matmulF32(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2);
+    expect(Array.from(c)).toEqual([19, 22, 43, 50]);
+  });
+
+  it('handles transposed operands and accumulation', () => {
+    const [m, k, n] = [37, 45, 29];
+    const a = randomArray(m * k, 11);
+    const b = randomArray(k * n, 12);
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const out = matmulF32Into(new Float32Array(m * n), a, b, m, k, n, { transA, transB });
+        expectClose(out, reference(a, b, m, k, n, transA, transB), k);
+      }
+    }
+    const start = randomArray(m * n, 13);
+    const out = matmulF32Into(start.slice(), a, b, m, k, n, { accumulate: true });
+    const want = reference(a, b, m, k, n).map((x, i) => x + start[i]!);
+    expectClose(out, want, k);
+  });
+
+  it('runs batches, with transposes, in one call', () => {
+    const [batch, m, k, n] = [5, 19, 23, 21];
+    const a = randomArray(batch * m * k, 31);
+    const b = randomArray(batch * k * n, 32);
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const out = new Float32Array(batch * m * n);
+        matmulF32Batched(a, b, out, batch, m, k, n, { transA, transB });
+        for (let i = 0; i < batch; i++) {
+          const ai = a.subarray(i * m * k, (i + 1) * m * k);
+          const bi = b.subarray(i * k * n, (i + 1) * k * n);
+          const want = reference(ai, bi, m, k, n, transA, transB);
+          expectClose(out.subarray(i * m * n, (i + 1) * m * n), want, k);
+        }
+      }
+    }
+  });
+
+  it('handles empty dimensions', () => {
+    expect(matmulF32(new Float32Array(0), new Float32Array(0), 0, 3, 0).length).toBe(0);
+    expect(Array.from(matmulF32(new Float32Array(0), new Float32Array(0), 2, 0, 2))).toEqual([
+      0, 0, 0, 0,
+    ]);
+    const out = new Float32Array([1, 2]);
+    matmulF32Into(out, new Float32Array(0), new Float32Array(0), 1, 0, 2, { accumulate: true });
+    expect(Array.from(out)).toEqual([1, 2]);
+  });
+
+  it('rejects arrays shorter than their shapes', () => {
+    expect(() => matmulF32(new Float32Array(3), new Float32Array(4), 2, 2, 2)).toThrow(RangeError);
+  });
+
+  it('does not leak: results stay right as shapes shrink and grow again', () => {
+    for (const [m, k, n] of [
+      [300, 200, 100],
+      [3, 2, 1],
+      [300, 200, 100],
+    ] as const) {
+      const a = randomArray(m * k, m + k);
+      const b = randomArray(k * n, k + n);
+      expectClose(matmulF32(a, b, m, k, n), reference(a, b, m, k, n), k);
+    }
+  });
+});
+
+describe('matmulF32 (worker pool)', () => {
+  let threads = 1;
+  beforeAll(async () => {
+    setNumThreads(3);
+    threads = await whenThreadsReady();
+  });
+  afterAll(() => setNumThreads(1));
+
+  it('starts the workers', () => {
+    expect(getNumThreads()).toBe(3);
+    expect(threads).toBe(3);
+  });
+
+  it.each([
+    [257, 129, 65],
+    [300, 300, 300],
+    [8, 700, 900],
+    [513, 65, 31],
+    [96, 96, 96],
+  ] as const)('%i x %i x %i matches a float64 triple loop on all threads', (m, k, n) => {
+    const a = randomArray(m * k, 5 * m + k);
+    const b = randomArray(k * n, 3 * n + 1);
+    const want = reference(a, b, m, k, n);
+    const before = threadTicketCounts();
+    // Repeat so every worker has woken for at least one job.
+    for (let rep = 0; rep < 20; rep++) expectClose(matmulF32(a, b, m, k, n), want, k);
+    const after = threadTicketCounts();
+    expect(after.reduce((s, x) => s + x, 0)).toBeGreaterThan(before.reduce((s, x) => s + x, 0));
+  });
+
+  it('runs a batch of small products as one job', () => {
+    const [batch, m, k, n] = [64, 12, 40, 36];
+    const a = randomArray(batch * m * k, 41);
+    const b = randomArray(batch * k * n, 42);
+    const out = new Float32Array(batch * m * n);
+    for (let rep = 0; rep < 5; rep++) matmulF32Batched(a, b, out, batch, m, k, n);
+    for (let i = 0; i < batch; i++) {
+      const ai = a.subarray(i * m * k, (i + 1) * m * k);
+      const bi = b.subarray(i * k * n, (i + 1) * k * n);
+      expectClose(out.subarray(i * m * n, (i + 1) * m * n), reference(ai, bi, m, k, n), k);
+    }
+  });
+
+  it('spreads tickets over more than the calling thread', () => {
+    const [m, k, n] = [512, 256, 512];
+    const a = randomArray(m * k, 1);
+    const b = randomArray(k * n, 2);
+    const before = threadTicketCounts();
+    for (let rep = 0; rep < 30; rep++) matmulF32(a, b, m, k, n);
+    const after = threadTicketCounts();
+    const byWorkers = after.slice(1).reduce((s, x, i) => s + x - (before[i + 1] ?? 0), 0);
+    expect(byWorkers).toBeGreaterThan(0);
+  });
+
+  it('shrinks and grows the pool between calls', () => {
+    const [m, k, n] = [200, 150, 100];
+    const a = randomArray(m * k, 21);
+    const b = randomArray(k * n, 22);
+    const want = reference(a, b, m, k, n);
+    for (const t of [2, 1, 4, 2]) {
+      setNumThreads(t);
+      expectClose(matmulF32(a, b, m, k, n), want, k);
+    }
+  });
+});

@@ -1,0 +1,443 @@
+import { Ctl, MAX_THREADS } from './control';
+import {
+  buildMatmulModule,
+  defaultKernelConfig,
+  type MatmulKernelConfig,
+  MEMORY_MAX_PAGES,
+  MEMORY_MODULE,
+  MEMORY_NAME,
+} from './matmul-kernel';
+import { canBlock, hardwareThreads, newControl, type PoolWorker, workerSpawner } from './pool';
+
+type I = number;
+
+interface GemmExports {
+  pack_b(b: I, rsB: I, csB: I, bp: I, k: I, kPad: I, n: I, jp0: I, jp1: I): void;
+  gemm(
+    a: I,
+    rsA: I,
+    csA: I,
+    bp: I,
+    c: I,
+    ldc: I,
+    k: I,
+    kPad: I,
+    r0: I,
+    r1: I,
+    j0: I,
+    j1: I,
+    ap: I,
+    tmp: I,
+    accumulate: I,
+  ): void;
+}
+
+interface Runtime {
+  readonly cfg: MatmulKernelConfig;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  readonly ex: GemmExports;
+  /** Present when the memory is shared and workers can be started. */
+  readonly spawn: ((id: number) => PoolWorker) | undefined;
+  readonly ctl: Int32Array;
+  readonly mainCanBlock: boolean;
+  workers: PoolWorker[];
+  f32: Float32Array;
+}
+
+const PAGE = 65536;
+const ALIGN = 64;
+/** Below this many multiply-adds, waking workers costs more than it saves. */
+const PARALLEL_MIN_MACS = 1 << 18;
+
+let runtime: Runtime | null | undefined;
+let requestedThreads: number | undefined;
+
+function tryMemory(shared: boolean): WebAssembly.Memory | undefined {
+  // A shared memory is reserved at its maximum up front; retry smaller where address
+  // space is short (32-bit browsers). The module's declared maximum is an upper bound.
+  for (const maximum of [MEMORY_MAX_PAGES, 16384, 4096]) {
+    try {
+      return new WebAssembly.Memory({ initial: 16, maximum, shared });
+    } catch {}
+  }
+  return undefined;
+}
+
+function createRuntime(): Runtime | null {
+  if (typeof WebAssembly !== 'object') return null;
+  const spawner = workerSpawner();
+  const attempts = spawner ? [true, false] : [false];
+  for (const shared of attempts) {
+    try {
+      // Prefer relaxed-SIMD FMA where the engine has it (Chrome 114+, Node 22+): one
+      // instruction per multiply-add, twice the peak on CPUs whose adders are the FMA
+      // units (Intel); fall back to mul + add.
+      let cfg: MatmulKernelConfig = { ...defaultKernelConfig, fma: true };
+      let bytes = buildMatmulModule(cfg, shared);
+      if (!WebAssembly.validate(bytes)) {
+        cfg = { ...defaultKernelConfig, fma: false };
+        bytes = buildMatmulModule(cfg, shared);
+      }
+      if (!WebAssembly.validate(bytes)) continue;
+      const memory = tryMemory(shared);
+      if (!memory) continue;
+      const module = new WebAssembly.Module(bytes);
+      const instance = new WebAssembly.Instance(module, {
+        [MEMORY_MODULE]: { [MEMORY_NAME]: memory },
+      });
+      const ctl = newControl();
+      const spawn =
+        shared && spawner
+          ? (id: number) =>
+              spawner({ module, memory, control: ctl.buffer as SharedArrayBuffer, id })
+          : undefined;
+      return {
+        cfg,
+        memory,
+        module,
+        ex: instance.exports as unknown as GemmExports,
+        spawn,
+        ctl,
+        mainCanBlock: canBlock(),
+        workers: [],
+        f32: new Float32Array(memory.buffer),
+      };
+    } catch {
+      // An engine without SIMD, threads or shared memory throws somewhere above; try
+      // the next (unshared) option, else report the kernel unavailable.
+    }
+  }
+  return null;
+}
+
+function getRuntime(): Runtime | null {
+  if (runtime === undefined) runtime = createRuntime();
+  return runtime;
+}
+
+/**
+ * Whether the WebAssembly SIMD matmul can run here (WebAssembly with fixed-width SIMD).
+ * When false, callers should use their portable TypeScript kernels.
+ */
+export function wasmAvailable(): boolean {
+  return getRuntime() !== null;
+}
+
+/** Threads (the calling one included) that `matmulF32` uses. */
+export function getNumThreads(): number {
+  const rt = getRuntime();
+  if (!rt?.spawn) return 1;
+  return requestedThreads ?? hardwareThreads();
+}
+
+/**
+ * Sets how many threads (the calling one included) `matmulF32` uses; `n = 1` runs on the
+ * calling thread only and stops the pool. Workers start here or lazily on the next call,
+ * and stay parked between calls.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+  }
+  requestedThreads = Math.min(n, MAX_THREADS);
+  const rt = getRuntime();
+  if (rt) resizePool(rt, getNumThreads() - 1);
+}
+
+function resizePool(rt: Runtime, workers: number): void {
+  // Between calls no worker holds a ticket (a job returns only when all are done), so
+  // stopping one can never lose work.
+  while (rt.workers.length > workers) {
+    rt.workers.pop()?.terminate();
+    Atomics.store(rt.ctl, Ctl.READY + rt.workers.length + 1, 0);
+  }
+  if (!rt.spawn) return;
+  while (rt.workers.length < workers) rt.workers.push(rt.spawn(rt.workers.length + 1));
+}
+
+/**
+ * Resolves once every pool worker has compiled the kernel and is parked, so the next
+ * call runs on all threads. Optional: calls made before that start on fewer threads.
+ */
+export async function whenThreadsReady(timeoutMs = 10_000): Promise<number> {
+  const rt = getRuntime();
+  if (!rt) return 1;
+  resizePool(rt, getNumThreads() - 1);
+  const ready = () =>
+    rt.workers.reduce((s, _, i) => s + Atomics.load(rt.ctl, Ctl.READY + i + 1), 0);
+  const t0 = Date.now();
+  while (ready() < rt.workers.length && Date.now() - t0 < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return ready() + 1;
+}
+
+/** Per-thread count of work tickets run since start (index 0: the calling thread). */
+export function threadTicketCounts(): number[] {
+  const rt = getRuntime();
+  if (!rt) return [];
+  return Array.from({ length: rt.workers.length + 1 }, (_, i) =>
+    Atomics.load(rt.ctl, Ctl.STATS + i),
+  );
+}
+
+function roundUp(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
+
+function ensureBytes(rt: Runtime, bytes: number): void {
+  const have = rt.memory.buffer.byteLength;
+  if (bytes > have) {
+    // Grow geometrically so a sequence of growing shapes grows the memory rarely.
+    const need = Math.ceil((bytes - have) / PAGE);
+    const pages = Math.max(need, Math.ceil(have / PAGE / 2));
+    try {
+      rt.memory.grow(pages);
+    } catch {
+      rt.memory.grow(need);
+    }
+  }
+  if (rt.f32.buffer !== rt.memory.buffer || rt.f32.length * 4 !== rt.memory.buffer.byteLength) {
+    rt.f32 = new Float32Array(rt.memory.buffer);
+  }
+}
+
+/** Options of `matmulF32Into` and `matmulF32Batched`. */
+export interface MatmulF32Options {
+  /** `a` holds A transposed, i.e. a `[k, m]` row-major array (per matrix of a batch). */
+  readonly transA?: boolean;
+  /** `b` holds B transposed, i.e. a `[n, k]` row-major array (per matrix of a batch). */
+  readonly transB?: boolean;
+  /** Add the product to `out` instead of overwriting it. */
+  readonly accumulate?: boolean;
+}
+
+/**
+ * `out[m, n] (+)= A[m, k] @ B[k, n]` for row-major float32 data, on the WebAssembly SIMD
+ * kernel, split across the worker pool. Synchronous: returns when `out` holds the result.
+ *
+ * @throws RangeError when the WebAssembly kernel is unavailable (see `wasmAvailable`) or
+ * an array is shorter than its shape.
+ */
+export function matmulF32Into(
+  out: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  options: MatmulF32Options = {},
+): Float32Array {
+  matmulF32Batched(a, b, out, 1, m, k, n, options);
+  return out;
+}
+
+/**
+ * `out[i] (+)= A[i] @ B[i]` for `i < batch`, with `a` `[batch, m, k]`, `b` `[batch, k, n]`
+ * and `out` `[batch, m, n]` row-major float32 (the argument order of the CPU backend's
+ * `setMatmulKernel`). All matrices of the batch share one job on the pool, so many
+ * small products cost one wake-up, not one each.
+ *
+ * @throws RangeError when the WebAssembly kernel is unavailable (see `wasmAvailable`) or
+ * an array is shorter than its shape.
+ */
+export function matmulF32Batched(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  options: MatmulF32Options = {},
+): void {
+  for (const [name, v] of [
+    ['batch', batch],
+    ['m', m],
+    ['k', k],
+    ['n', n],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`matmulF32: bad ${name} = ${v}`);
+  }
+  const [aSize, bSize, cSize] = [m * k, k * n, m * n];
+  if (a.length < batch * aSize || b.length < batch * bSize || out.length < batch * cSize) {
+    throw new RangeError(
+      `matmulF32: arrays too short for ${batch} x [${m},${k}] @ [${k},${n}]: ` +
+        `a ${a.length}, b ${b.length}, out ${out.length}`,
+    );
+  }
+  const accumulate = options.accumulate === true;
+  if (batch === 0 || m === 0 || n === 0) return;
+  if (k === 0) {
+    if (!accumulate) out.fill(0, 0, batch * cSize);
+    return;
+  }
+  const rt = getRuntime();
+  if (!rt) throw new RangeError('matmulF32: WebAssembly SIMD is not available');
+  const { mr, nr, kc, mc, unroll } = rt.cfg;
+
+  const threads = batch * m * k * n >= PARALLEL_MIN_MACS ? getNumThreads() : 1;
+  if (threads > 1) resizePool(rt, threads - 1);
+  const slots = threads > 1 ? rt.workers.length + 1 : 1;
+
+  // Layout: [scratch per thread][A][B][packed B][C], each 64-byte aligned.
+  const kPad = roundUp(k, unroll);
+  const panels = Math.ceil(n / nr);
+  const tmpOffset = mc * kc * 4;
+  const scratchStride = roundUp(tmpOffset + mr * nr * 4, ALIGN);
+  const scratch = ALIGN;
+  const bpStride = panels * kPad * nr * 4;
+  const aOff = scratch + slots * scratchStride;
+  const bOff = roundUp(aOff + batch * aSize * 4, ALIGN);
+  const bpOff = roundUp(bOff + batch * bSize * 4, ALIGN);
+  const cOff = roundUp(bpOff + batch * bpStride, ALIGN);
+  const end = cOff + batch * cSize * 4;
+  if (end > MEMORY_MAX_PAGES * PAGE) {
+    throw new RangeError(`matmulF32: ${batch} x [${m},${k}] @ [${k},${n}] needs more than 4 GiB`);
+  }
+  ensureBytes(rt, end);
+  const f32 = rt.f32;
+  f32.set(a.subarray(0, batch * aSize), aOff / 4);
+  f32.set(b.subarray(0, batch * bSize), bOff / 4);
+  if (accumulate) f32.set(out.subarray(0, batch * cSize), cOff / 4);
+
+  const [rsA, csA] = options.transA === true ? [1, m] : [k, 1];
+  const [rsB, csB] = options.transB === true ? [1, k] : [n, 1];
+  for (let i = 0; i < batch; i++) {
+    rt.ex.pack_b(bOff + i * bSize * 4, rsB, csB, bpOff + i * bpStride, k, kPad, n, 0, panels);
+  }
+
+  // Tickets: about six per thread so a thread that the OS descheduled (the machine may
+  // be shared) holds up little, but no fewer than 32 rows or 64 columns each, so a B
+  // panel loaded into L1 is reused across several A panels.
+  const want = Math.ceil((threads * 6) / batch);
+  const mRounded = roundUp(m, mr);
+  const rows = Math.min(mc, mRounded, Math.max(roundUp(Math.ceil(m / want), mr), 32));
+  const rowChunks = Math.ceil(m / rows);
+  let colChunks = Math.max(1, Math.min(Math.ceil(want / rowChunks), Math.ceil(n / 64)));
+  const cols = roundUp(Math.ceil(n / colChunks), nr);
+  colChunks = Math.ceil(n / cols);
+  const perMatrix = rowChunks * colChunks;
+  const count = batch * perMatrix;
+
+  const acc = accumulate ? 1 : 0;
+  const runTicket = (t: number): void => {
+    const bi = Math.floor(t / perMatrix);
+    const tm = t - bi * perMatrix;
+    const rc = Math.floor(tm / colChunks);
+    const r0 = rc * rows;
+    const j0 = (tm - rc * colChunks) * cols;
+    rt.ex.gemm(
+      aOff + bi * aSize * 4,
+      rsA,
+      csA,
+      bpOff + bi * bpStride,
+      cOff + bi * cSize * 4,
+      n,
+      k,
+      kPad,
+      r0,
+      Math.min(m, r0 + rows),
+      j0,
+      Math.min(n, j0 + cols),
+      scratch,
+      scratch + tmpOffset,
+      acc,
+    );
+  };
+
+  if (threads === 1 || count === 1) {
+    for (let t = 0; t < count; t++) runTicket(t);
+  } else {
+    const S = (i: number, v: number) => Atomics.store(rt.ctl, i, v);
+    runParallel(rt, count, runTicket, () => {
+      S(Ctl.A, aOff);
+      S(Ctl.RS_A, rsA);
+      S(Ctl.CS_A, csA);
+      S(Ctl.BP, bpOff);
+      S(Ctl.C, cOff);
+      S(Ctl.LDC, n);
+      S(Ctl.K, k);
+      S(Ctl.K_PAD, kPad);
+      S(Ctl.M, m);
+      S(Ctl.N, n);
+      S(Ctl.ROWS, rows);
+      S(Ctl.COLS, cols);
+      S(Ctl.COL_CHUNKS, colChunks);
+      S(Ctl.ACCUMULATE, acc);
+      S(Ctl.SCRATCH, scratch);
+      S(Ctl.SCRATCH_STRIDE, scratchStride);
+      S(Ctl.TMP_OFFSET, tmpOffset);
+      S(Ctl.A_STRIDE, aSize * 4);
+      S(Ctl.BP_STRIDE, bpStride);
+      S(Ctl.C_STRIDE, cSize * 4);
+      S(Ctl.PER_MATRIX, perMatrix);
+    });
+  }
+  out.set(rt.f32.subarray(cOff / 4, cOff / 4 + batch * cSize));
+}
+
+/**
+ * Publishes a job to the pool (`writeParams` stores its parameters into the control
+ * block), works on it on this thread too, and returns when every ticket is done.
+ */
+function runParallel(
+  rt: Runtime,
+  count: number,
+  runTicket: (t: number) => void,
+  writeParams: () => void,
+): void {
+  const ctl = rt.ctl;
+  // The previous job is complete and tickets outside a job's range cannot be claimed,
+  // so nobody moves NEXT or DONE while we read them.
+  const base = Atomics.load(ctl, Ctl.NEXT);
+  const doneBase = Atomics.load(ctl, Ctl.DONE);
+  Atomics.add(ctl, Ctl.GEN, 1); // odd: parameters being written
+  writeParams();
+  Atomics.store(ctl, Ctl.BASE, base);
+  Atomics.store(ctl, Ctl.COUNT, count);
+  Atomics.store(ctl, Ctl.DONE_BASE, doneBase);
+  Atomics.add(ctl, Ctl.GEN, 1); // even: published
+  Atomics.notify(ctl, Ctl.GEN);
+
+  for (;;) {
+    const cur = Atomics.load(ctl, Ctl.NEXT);
+    if ((cur - base) >>> 0 >= count) break;
+    if (Atomics.compareExchange(ctl, Ctl.NEXT, cur, (cur + 1) | 0) !== cur) continue;
+    runTicket((cur - base) >>> 0);
+    Atomics.add(ctl, Ctl.STATS, 1);
+    Atomics.add(ctl, Ctl.DONE, 1);
+  }
+  // Wait for tickets other threads still run: spin briefly (they are usually nearly
+  // done), then sleep where this thread may block.
+  let spins = 0;
+  for (;;) {
+    const done = Atomics.load(ctl, Ctl.DONE);
+    if ((done - doneBase) >>> 0 >= count) break;
+    if (spins < 20_000 || !rt.mainCanBlock) spins++;
+    else Atomics.wait(ctl, Ctl.DONE, done);
+  }
+}
+
+/**
+ * `A[m, k] @ B[k, n]` for row-major float32 data on the WebAssembly SIMD kernel, using
+ * every thread of the pool (see `setNumThreads`). Synchronous.
+ *
+ * @example
+ * ```ts
+ * if (wasmAvailable()) {
+ *   const c = matmulF32(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2);
+ *   // c = [19, 22, 43, 50]
+ * }
+ * ```
+ */
+export function matmulF32(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+): Float32Array {
+  return matmulF32Into(new Float32Array(m * n), a, b, m, k, n);
+}
