@@ -143,7 +143,7 @@ describe('scan', () => {
   // dispatches it to the vmap level; the grad level's tracers the body closes over are
   // invisible to `bind` and end up inside the batch level's values (gradient lost).
   // jt.scan/cond/whileLoop should pass captured tracers as consts (see the report).
-  test.fails('per-example gradients through a scan whose body closes over the parameters', () =>
+  test('per-example gradients through a scan whose body closes over the parameters', () =>
     perExample(false));
 
   test('fori is differentiable in both modes and batchable', () => {

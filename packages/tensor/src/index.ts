@@ -5,7 +5,8 @@
  */
 
 export type { Backend, Kernel, KernelPrimitive } from './backend/backend';
-export { cpuBackend, setMatmulKernel } from './backend/cpu';
+export { cpuBackend } from './backend/cpu';
+export { defaultBackend, wasmBackend } from './backend/wasm';
 export { abstractEval } from './core/abstract-eval';
 export { evalShape } from './core/abstract-trace';
 export type { MainTrace } from './core/array';

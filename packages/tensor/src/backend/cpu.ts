@@ -62,6 +62,21 @@ function reduce(
   const out = allocate(x.dtype, sizeOf(outShape)).fill(init);
   const nd = x.ndim;
   if (x.size === 0) return make(out, outShape, x.dtype);
+  const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+  if (contiguous) {
+    const first = axes[0]!;
+    const last = axes[axes.length - 1]!;
+    reduceBlock(
+      x.buffer,
+      out,
+      sizeOf(x.shape.slice(0, first)),
+      sizeOf(x.shape.slice(first, last + 1)),
+      sizeOf(x.shape.slice(last + 1)),
+      op,
+      x.dtype === 'float32',
+    );
+    return make(out, outShape, x.dtype);
+  }
   const outStridesFull = new Array<number>(nd).fill(0);
   let s = 1;
   for (let i = nd - 1; i >= 0; i--) {
@@ -109,6 +124,83 @@ function reduce(
   return make(out, outShape, x.dtype);
 }
 
+/**
+ * Reduces `src` viewed as `[outer, r, inner]` over its middle axis: the common case
+ * (trailing axes, leading axes, one pooling window axis). Rows of `inner` elements are
+ * combined whole so the inner loop is contiguous.
+ */
+function reduceBlock(
+  src: TypedArray,
+  out: TypedArray,
+  outer: number,
+  r: number,
+  inner: number,
+  op: 'sum' | 'max',
+  widen: boolean,
+): void {
+  if (op === 'sum') {
+    const acc = widen ? new Float64Array(inner) : out;
+    for (let o = 0; o < outer; o++) {
+      const base = o * r * inner;
+      if (widen) acc.fill(0);
+      const a = widen ? acc : out;
+      const aOff = widen ? 0 : o * inner;
+      if (inner === 1) {
+        let t = 0;
+        for (let k = 0; k < r; k++) t += src[base + k]!;
+        a[aOff] = a[aOff]! + t;
+      } else {
+        for (let k = 0; k < r; k++) {
+          const row = base + k * inner;
+          for (let j = 0; j < inner; j++) a[aOff + j] = a[aOff + j]! + src[row + j]!;
+        }
+      }
+      if (widen) for (let j = 0; j < inner; j++) out[o * inner + j] = acc[j]!;
+    }
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    const base = o * r * inner;
+    const oOff = o * inner;
+    for (let k = 0; k < r; k++) {
+      const row = base + k * inner;
+      for (let j = 0; j < inner; j++) {
+        const v = src[row + j]!;
+        // NaN wins: once stored, no comparison with it is true, so it stays.
+        if (v > out[oOff + j]! || v !== v) out[oOff + j] = v;
+      }
+    }
+  }
+}
+
+const words = (a: TypedArray): Int32Array | Uint8Array =>
+  a instanceof Uint8Array ? a : new Int32Array(a.buffer, a.byteOffset, a.byteLength >> 2);
+
+/**
+ * `out = pred ? t : f` on the bit patterns, without a branch: predicates of real data
+ * (ReLU masks) are close to random, and a mispredicted branch per element costs more than
+ * the whole select. Bitwise blending is exact for every value, NaN and infinities included.
+ */
+function selectBits(pred: Uint8Array, t: TypedArray, f: TypedArray, out: TypedArray): void {
+  const tw = words(t);
+  const fw = words(f);
+  const ow = words(out);
+  const per = ow.length / pred.length; // words per element: 1, or 2 for float64
+  if (per === 1) {
+    for (let i = 0; i < ow.length; i++) {
+      const m = -pred[i]!;
+      ow[i] = (tw[i]! & m) | (fw[i]! & ~m);
+    }
+  } else {
+    for (let i = 0; i < pred.length; i++) {
+      const m = -pred[i]!;
+      const j = 2 * i;
+      ow[j] = (tw[j]! & m) | (fw[j]! & ~m);
+      ow[j + 1] = (tw[j + 1]! & m) | (fw[j + 1]! & ~m);
+    }
+  }
+}
+
 /** Outer × axis × inner decomposition used by the per-axis kernels. */
 function around(shape: Shape, axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
@@ -134,10 +226,27 @@ function checkIndex(op: string, v: number, size: number): number {
   return v;
 }
 
-function dotGeneral(
+/** A batched row-major product kernel: `out[b] = a[b] @ b[b]`, `out` zero-filled. */
+export type MatmulKernel = (
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+) => void;
+
+/**
+ * `dot_general` as one batched matrix product: operands are transposed (copied) to
+ * `[batch, m, k]` and `[batch, k, n]` only when their axes are not already in that order.
+ * Backends differ only in the `matmul` kernel they pass.
+ */
+export function dotGeneral(
   lhs: ConcreteArray,
   rhs: ConcreteArray,
   p: Parameters<Kernel<'dot_general'>>[1],
+  matmul: MatmulKernel = matmulInto,
 ): ConcreteArray {
   const [lc, rc] = p.contract;
   const [lb, rb] = p.batch;
@@ -158,36 +267,8 @@ function dotGeneral(
     ...rf.map((i) => rhs.shape[i]!),
   ];
   const out = allocate(lhs.dtype, sizeOf(outShape));
-  if (lhs.dtype === 'float32' && matmulOverride !== undefined && m * n * k >= 32768) {
-    matmulOverride(
-      a.buffer as Float32Array,
-      b.buffer as Float32Array,
-      out as Float32Array,
-      sizeOf(batchShape),
-      m,
-      k,
-      n,
-    );
-  } else {
-    matmulInto(a.buffer, b.buffer, out, sizeOf(batchShape), m, k, n);
-  }
+  matmul(a.buffer, b.buffer, out, sizeOf(batchShape), m, k, n);
   return make(out, outShape, lhs.dtype);
-}
-
-type MatmulF32 = (
-  a: Float32Array,
-  b: Float32Array,
-  out: Float32Array,
-  batch: number,
-  m: number,
-  k: number,
-  n: number,
-) => void;
-let matmulOverride: MatmulF32 | undefined;
-
-/** Routes large float32 products to a faster kernel (the WASM backend installs one). */
-export function setMatmulKernel(kernel: MatmulF32 | undefined): void {
-  matmulOverride = kernel;
 }
 
 /** Output spatial size of a window op along one axis. */
@@ -312,10 +393,7 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
   ge: binary(binaryLoops.ge, true),
   select: ([p, t, f]) => {
     const out = allocate(t!.dtype, t!.size);
-    const pb = p!.buffer,
-      tb = t!.buffer,
-      fb = f!.buffer;
-    for (let i = 0; i < out.length; i++) out[i] = pb[i] ? tb[i]! : fb[i]!;
+    selectBits(p!.buffer as Uint8Array, t!.buffer, f!.buffer, out);
     return [make(out, t!.shape, t!.dtype)];
   },
   cast: ([x], { dtype }) => [castBuffer(x!, dtype)],
@@ -403,7 +481,9 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
       strides[d] = x!.shape[i] === 1 && shape[d] !== 1 ? 0 : inStrides[i]!;
     });
     const out = allocate(x!.dtype, sizeOf(shape));
-    stridedCopy(x!.buffer, out, shape, strides, 0);
+    // A single value (scalars, size-1 arrays) is a fill, not a strided walk.
+    if (x!.size === 1) out.fill(x!.buffer[0]!);
+    else stridedCopy(x!.buffer, out, shape, strides, 0);
     return [make(out, shape, x!.dtype)];
   },
   reshape: ([x], { shape }) => [make(x!.buffer, shape, x!.dtype)],

@@ -1,18 +1,27 @@
 import type { Backend, KernelPrimitive } from '../backend/backend';
 import { cpuBackend } from '../backend/cpu';
+import { defaultBackend } from '../backend/wasm';
 import { ValueError } from '../errors';
 import { zerosAval } from '../ops/creation';
 import { indexAxis0, stackAxis0 } from '../ops/structural';
 import type { Primitive, PrimitiveParams, ScanParams } from '../primitives';
 import type { Array, ConcreteArray } from './array';
 
-// Unset means the CPU backend, read at call time: `backend/cpu` and this module import each
-// other (through `core/array`), so `cpuBackend` may still be undefined while this module
+// Chosen at the first op, not at load: `backend/cpu` and this module import each other
+// (through `core/array`), so the backends may still be undefined while this module
 // initializes, depending on which one the entry point imports first.
 let backend: Backend | undefined;
 
-/** The backend that evaluates primitives on concrete arrays. */
-export const getBackend = (): Backend => backend ?? cpuBackend;
+/** `JUTE_BACKEND=cpu` forces the pure-TypeScript backend (to test both with one suite). */
+const requested = (): string | undefined =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.JUTE_BACKEND;
+
+/** The backend that evaluates primitives on concrete arrays: WASM SIMD where available. */
+export function getBackend(): Backend {
+  backend ??= requested() === 'cpu' ? cpuBackend : defaultBackend();
+  return backend;
+}
 
 /** Switches the backend; every later op on concrete arrays runs on it. */
 export function setBackend(next: Backend): void {

@@ -1,4 +1,4 @@
-import { evalShape } from '../core/abstract-trace';
+import { traceClosure } from '../core/abstract-trace';
 import { type Array, bind } from '../core/array';
 import { isFloat } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, TraceError, ValueError } from '../errors';
@@ -77,12 +77,15 @@ export function scan<C, X, Y>(
   };
   const xAvals = xLeaves.map((x) => ({ shape: x.shape.slice(1), dtype: x.dtype }));
   const carryAvals = carryLeaves.map(avalOf);
-  const outAvals = evalShape(body, [...carryAvals, ...xAvals]);
+  const { outAvals, captured } = traceClosure(body, [...carryAvals, ...xAvals]);
   checkSameAvals('scan', 'carry', outAvals.slice(0, nc), carryAvals);
   const def = yDef!;
-  const outs = bind('scan', [...carryLeaves, ...xLeaves], {
-    body,
-    numConsts: 0,
+  // Captured tracers ride along as consts the body ignores: they only make `bind` see
+  // every transform the body depends on (each level substitutes its own captured values).
+  const k = captured.length;
+  const outs = bind('scan', [...captured, ...carryLeaves, ...xLeaves], {
+    body: (args) => body(args.slice(k)),
+    numConsts: k,
     numCarry: nc,
     length,
     reverse: options.reverse ?? false,
@@ -125,13 +128,18 @@ export function cond<T>(
     };
   const branches = [branch(falseFn), branch(trueFn)];
   const avals = leaves.map(avalOf);
-  const outFalse = evalShape(branches[0]!, avals);
-  const outTrue = evalShape(branches[1]!, avals);
+  const falseTrace = traceClosure(branches[0]!, avals);
+  const trueTrace = traceClosure(branches[1]!, avals);
+  const outFalse = falseTrace.outAvals;
+  const outTrue = trueTrace.outAvals;
   if (outFalse.length !== outTrue.length)
     throw new ShapeError('cond: branches return different numbers of leaves');
   checkSameAvals('cond', 'true-branch output', outTrue, outFalse);
-  const outs = bind('cond', [cast(cast(p, 'bool'), 'int32'), ...leaves], {
-    branches,
+  // Captured tracers become operands the branches ignore (closure conversion, as in scan).
+  const captured = [...new Set([...falseTrace.captured, ...trueTrace.captured])];
+  const k = captured.length;
+  const outs = bind('cond', [cast(cast(p, 'bool'), 'int32'), ...captured, ...leaves], {
+    branches: branches.map((b) => (args: readonly Array[]) => b(args.slice(k))),
     outAvals: outFalse,
   });
   return unflatten<T>(outDef!, outs);
@@ -166,9 +174,17 @@ export function whileLoop<C>(
     }
     return c;
   };
-  checkSameAvals('whileLoop', 'body output', evalShape(body, avals), avals);
-  evalShape((a) => [condition(a)], avals);
-  return unflatten<C>(def, bind('while', leaves, { cond: condition, body }));
+  const bodyTrace = traceClosure(body, avals);
+  checkSameAvals('whileLoop', 'body output', bodyTrace.outAvals, avals);
+  const condTrace = traceClosure((a) => [condition(a)], avals);
+  // Captured tracers travel as extra carry the loop passes through unchanged.
+  const captured = [...new Set([...bodyTrace.captured, ...condTrace.captured])];
+  const k = captured.length;
+  const outs = bind('while', [...captured, ...leaves], {
+    cond: (a) => condition(a.slice(k)),
+    body: (a) => [...a.slice(0, k), ...body(a.slice(k))],
+  });
+  return unflatten<C>(def, outs.slice(k));
 }
 
 /**

@@ -201,4 +201,6 @@ export const relu = (x: ArrayLike): Array => {
 };
 
 /** `log(1 + e^x)`, computed stably. @example jt.softplus(x) */
-export const softplus = (x: ArrayLike): Array => add(relu(x), log1p(exp(neg(abs(x)))));
+export const softplus = (x: ArrayLike): Array =>
+  // maximum (not relu) so the derivative at 0 is 1/2 = sigmoid(0): max splits ties evenly.
+  add(maximum(x, 0), log1p(exp(neg(abs(x)))));

@@ -89,6 +89,38 @@ describe('buildMatmulModule', () => {
     expect(WebAssembly.validate(bytes)).toBe(true);
     expect(bytes.length).toBeLessThan(4096);
   });
+
+  it('runs on an unshared memory (the fallback without workers), for other tile shapes', () => {
+    const [m, k, n] = [11, 37, 29];
+    const a = randomArray(m * k, 51);
+    const b = randomArray(k * n, 52);
+    const want = reference(a, b, m, k, n);
+    for (const tile of [
+      { mr: 4, nr: 8, unroll: 1 },
+      { mr: 6, nr: 8, unroll: 2 },
+      { mr: 2, nr: 12, unroll: 4 },
+    ]) {
+      const cfg = { ...defaultKernelConfig, ...tile, kc: 16, mc: tile.mr * 4 };
+      const memory = new WebAssembly.Memory({ initial: 4, maximum: 4 });
+      const ex = new WebAssembly.Instance(new WebAssembly.Module(buildMatmulModule(cfg, false)), {
+        env: { memory },
+      }).exports as Record<string, (...args: number[]) => void>;
+      const f32 = new Float32Array(memory.buffer);
+      const kPad = Math.ceil(k / cfg.unroll) * cfg.unroll;
+      const panels = Math.ceil(n / cfg.nr);
+      const [ap, tmp, aOff, bOff, bpOff] = [0, 8192, 16384, 32768, 65536];
+      const cOff = bpOff + panels * kPad * cfg.nr * 4;
+      f32.set(a, aOff / 4);
+      f32.set(b, bOff / 4);
+      ex.pack_b!(bOff, n, 1, bpOff, k, kPad, n, 0, panels);
+      // Row blocks of at most mc rows, as the runtime issues them.
+      for (let r0 = 0; r0 < m; r0 += cfg.mc) {
+        const r1 = Math.min(m, r0 + cfg.mc);
+        ex.gemm!(aOff, k, 1, bpOff, cOff, n, k, kPad, r0, r1, 0, n, ap, tmp, 0);
+      }
+      expectClose(f32.slice(cOff / 4, cOff / 4 + m * n), want, k);
+    }
+  });
 });
 
 describe('matmulF32 (calling thread only)', () => {
