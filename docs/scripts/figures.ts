@@ -1,0 +1,229 @@
+/**
+ * The tutorials' figures, computed with Jute itself and drawn with `@jute/app-kit`'s
+ * `lineChart`. `makeFigures()` returns every SVG in memory (the docs test compares them with
+ * the committed files, so they cannot drift from the library); running this file writes them:
+ *
+ *   pnpm --filter @jute/docs figures      # tsx --conditions=@jute/source scripts/figures.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { lineChart, type Series } from '@jute/app-kit';
+import { grad, vmap } from '@jute/autodiff';
+import * as losses from '@jute/losses';
+import * as nn from '@jute/nn';
+import * as optim from '@jute/optim';
+import * as jt from '@jute/tensor';
+
+/** Where the committed figures live; pages embed them as `/figures/<name>`. */
+export const figuresDir = fileURLToPath(new URL('../public/figures/', import.meta.url));
+
+type Point = readonly [number, number];
+
+/** Pairs two 1-D arrays into chart points. */
+const points = (xs: jt.Array, ys: jt.Array): Point[] => {
+  const a = xs.toArray() as number[];
+  const b = ys.toArray() as number[];
+  return a.map((x, i) => [x, b[i]!] as const);
+};
+
+// Activations (tutorial 3) ------------------------------------------------------------------
+
+const activations: ReadonlyArray<readonly [string, (z: jt.Array) => jt.Array]> = [
+  ['sigmoid', (z) => jt.sigmoid(z)],
+  ['tanh', (z) => jt.tanh(z)],
+  ['ReLU', (z) => jt.relu(z)],
+  ['leaky ReLU (0.1)', (z) => nn.leakyRelu(z, { negativeSlope: 0.1 })],
+  ['GELU', (z) => nn.gelu(z)],
+  ['softplus', (z) => jt.softplus(z)],
+];
+
+function activationFigures(): Record<string, string> {
+  const z = jt.linspace(-4, 4, 161);
+  const values: Series[] = activations.map(([name, f]) => ({ name, points: points(z, f(z)) }));
+  // The derivative of each activation at every point of the grid, with no hand-written
+  // formula: grad of the scalar function, vectorized over the grid by vmap.
+  const slopes: Series[] = activations.map(([name, f]) => ({
+    name,
+    points: points(z, vmap(grad(f))(z)),
+  }));
+  return {
+    'activations.svg': lineChart(values, {
+      title: 'Activation functions',
+      xLabel: 'z',
+      yLabel: 'φ(z)',
+    }),
+    'activation-grads.svg': lineChart(slopes, {
+      title: 'Their derivatives, computed by vmap(grad(φ))',
+      xLabel: 'z',
+      yLabel: "φ'(z)",
+    }),
+  };
+}
+
+// Losses (tutorial 4) -----------------------------------------------------------------------
+
+function lossFigures(): Record<string, string> {
+  const r = jt.linspace(-3, 3, 121);
+  const zero = jt.zerosLike(r);
+  // Elementwise losses of a residual r = prediction - target.
+  const regression: Series[] = [
+    { name: 'squared error', points: points(r, losses.meanSquaredError(r, zero)) },
+    { name: 'absolute error', points: points(r, losses.meanAbsoluteError(r, zero)) },
+    { name: 'Huber (δ = 1)', points: points(r, losses.huber(r, zero, { delta: 1 })) },
+    { name: 'log-cosh', points: points(r, losses.logCosh(r, zero)) },
+  ];
+  // Classification losses of the margin m = t·z for a target t = +1.
+  const ones = jt.onesLike(r);
+  const classification: Series[] = [
+    {
+      name: 'zero-one',
+      points: points(r, jt.cast(jt.lessEqual(r, 0), 'float32')),
+    },
+    { name: 'logistic (BCE)', points: points(r, losses.sigmoidBinaryCrossEntropy(r, ones)) },
+    { name: 'hinge', points: points(r, losses.hinge(r, ones)) },
+    { name: 'squared hinge', points: points(r, losses.squaredHinge(r, ones)) },
+  ];
+  return {
+    'regression-losses.svg': lineChart(regression, {
+      title: 'Regression losses of the residual',
+      xLabel: 'residual ŷ − y',
+      yLabel: 'loss',
+    }),
+    'classification-losses.svg': lineChart(classification, {
+      title: 'Classification losses of the margin',
+      xLabel: 'margin t·z (t = ±1)',
+      yLabel: 'loss',
+    }),
+  };
+}
+
+// Optimizers on the Rosenbrock function (tutorial 6) -----------------------------------------
+
+/** Rosenbrock's banana-shaped valley, minimum 0 at (1, 1). */
+export const rosenbrock = (p: jt.Array): jt.Array => {
+  const x = jt.take(p, 0);
+  const y = jt.take(p, 1);
+  return jt.add(jt.square(jt.sub(1, x)), jt.mul(100, jt.square(jt.sub(y, jt.square(x)))));
+};
+
+/** The optimizers compared in tutorial 6, each with a learning rate that suits it here. */
+export const rosenbrockOptimizers: ReadonlyArray<readonly [string, optim.GradientTransformation]> =
+  [
+    ['SGD η=0.001', optim.sgd({ learningRate: 1e-3 })],
+    ['momentum η=0.001', optim.sgd({ learningRate: 1e-3, momentum: 0.9 })],
+    ['Adagrad η=0.3', optim.adagrad({ learningRate: 0.3 })],
+    ['RMSProp η=0.01', optim.rmsprop({ learningRate: 0.01 })],
+    ['Adam η=0.1', optim.adam({ learningRate: 0.1 })],
+  ];
+
+/** Runs `opt` on Rosenbrock from `start`: the visited points and the loss at each. */
+export function optimizePath(
+  opt: optim.GradientTransformation,
+  steps: number,
+  start: readonly [number, number] = [-1.2, 1],
+): { path: Point[]; loss: number[] } {
+  const g = grad(rosenbrock);
+  let p = jt.array([...start]);
+  let state = opt.init(p);
+  const path: Point[] = [];
+  const loss: number[] = [];
+  for (let t = 0; t <= steps; t++) {
+    const [x, y] = p.toArray() as number[];
+    path.push([x!, y!]);
+    loss.push(rosenbrock(p).item() as number);
+    if (t === steps) break;
+    const [updates, next] = opt.update(g(p), state, p);
+    p = optim.applyUpdates(p, updates);
+    state = next;
+  }
+  return { path, loss };
+}
+
+function optimizerFigures(steps = 400): Record<string, string> {
+  const runs = rosenbrockOptimizers.map(([name, opt]) => ({ name, ...optimizePath(opt, steps) }));
+  // The valley y = x², and the minimum, as reference lines in the (x, y) plane.
+  const valley = jt.linspace(-1.3, 1.2, 51);
+  const paths: Series[] = [
+    ...runs.map((r) => ({ name: r.name, points: r.path })),
+    { name: 'valley y = x²', points: points(valley, jt.square(valley)), color: '#bbbbbb' },
+  ];
+  const curves: Series[] = runs.map((r) => ({
+    name: r.name,
+    // log10, since the loss falls over orders of magnitude (lineChart has linear axes).
+    points: r.loss.map((l, t) => [t, Math.log10(Math.max(l, 1e-8))] as const),
+  }));
+  return {
+    'rosenbrock-paths.svg': lineChart(paths, {
+      title: `Paths on the Rosenbrock function from (−1.2, 1), ${steps} steps`,
+      xLabel: 'x',
+      yLabel: 'y',
+      height: 440,
+    }),
+    'rosenbrock-loss.svg': lineChart(curves, {
+      title: 'Loss along each path',
+      xLabel: 'step',
+      yLabel: 'log10 f(x, y)',
+    }),
+  };
+}
+
+// Learning-rate schedules (tutorial 6) ------------------------------------------------------
+
+function scheduleFigures(): Record<string, string> {
+  const steps = jt.arange(0, 1001, 10);
+  const schedules: ReadonlyArray<readonly [string, optim.Schedule]> = [
+    ['constant', optim.constantSchedule(1e-3)],
+    [
+      'exponential decay',
+      optim.exponentialDecay({ initValue: 1e-3, transitionSteps: 250, decayRate: 0.5 }),
+    ],
+    [
+      'piecewise constant',
+      optim.piecewiseConstantSchedule({
+        initValue: 1e-3,
+        boundariesAndScales: { 400: 0.3, 700: 0.3 },
+      }),
+    ],
+    ['cosine decay', optim.cosineDecaySchedule({ initValue: 1e-3, decaySteps: 1000 })],
+    [
+      'warm-up + cosine',
+      optim.warmupCosineDecaySchedule({
+        initValue: 0,
+        peakValue: 1e-3,
+        warmupSteps: 100,
+        decaySteps: 1000,
+      }),
+    ],
+  ];
+  // A schedule evaluated at an array of steps gives an array of values.
+  const series: Series[] = schedules.map(([name, s]) => ({
+    name,
+    points: points(steps, s(steps)),
+  }));
+  return {
+    'schedules.svg': lineChart(series, {
+      title: 'Learning-rate schedules',
+      xLabel: 'step',
+      yLabel: 'learning rate',
+    }),
+  };
+}
+
+/** Every figure, by file name. Deterministic: the same library gives the same bytes. */
+export function makeFigures(): Record<string, string> {
+  const figs = {
+    ...activationFigures(),
+    ...lossFigures(),
+    ...optimizerFigures(),
+    ...scheduleFigures(),
+  };
+  return Object.fromEntries(Object.entries(figs).map(([k, v]) => [k, `${v}\n`]));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  mkdirSync(figuresDir, { recursive: true });
+  for (const [name, svg] of Object.entries(makeFigures())) {
+    writeFileSync(`${figuresDir}${name}`, svg);
+    console.log(`wrote docs/public/figures/${name}`);
+  }
+}
