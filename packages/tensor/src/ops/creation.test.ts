@@ -97,3 +97,12 @@ describe('filled arrays and ranges', () => {
     expect(jt.scalar(true).dtype).toBe('bool');
   });
 });
+
+describe('asArray', () => {
+  it('converts typed and nested arrays instead of treating them as scalars', () => {
+    expect(jt.asArray(new Int32Array([1, 2, 3]) as never).toArray()).toEqual([1, 2, 3]);
+    expect(jt.asArray(new Int32Array([1, 2, 3]) as never).dtype).toBe('int32');
+    expect(jt.reshape(new Int32Array([1, 2, 3, 4]) as never, [2, -1]).shape).toEqual([2, 2]);
+    expect(() => jt.asArray({} as never)).toThrow(jt.DTypeError);
+  });
+});

@@ -7,7 +7,7 @@ import {
   scalarDType,
   type TypedArray,
 } from '../dtype';
-import { fmtShape, ShapeError, ValueError } from '../errors';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { AbstractValue } from '../primitives';
 import { checkShape, type Shape, sizeOf } from '../shape';
 import { cast } from './elementwise';
@@ -117,8 +117,14 @@ export function scalar(value: number | boolean, dtype: DType = scalarDType(value
 }
 
 /** Converts an `ArrayLike` to an array (numbers as float32, booleans as bool, or `dtype`). */
-export const asArray = (x: ArrayLike, dtype?: DType): Array =>
-  x instanceof Array ? x : scalar(x, dtype);
+export function asArray(x: ArrayLike, dtype?: DType): Array {
+  if (x instanceof Array) return x;
+  if (typeof x === 'number' || typeof x === 'boolean') return scalar(x, dtype);
+  // Untyped callers can pass anything: a typed or nested array would otherwise become a
+  // meaningless scalar.
+  if (ArrayBuffer.isView(x) || globalThis.Array.isArray(x)) return array(x as never, dtype ? { dtype } : {});
+  throw new DTypeError(`expected an array, a number or a boolean, got ${Object.prototype.toString.call(x)}`);
+}
 
 /**
  * An array of `shape` filled with `value`.
