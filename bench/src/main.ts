@@ -1,3 +1,5 @@
+import { runCnnBench } from './cnn';
+import { runConvBench } from './conv';
 import { runMatmulBench } from './matmul';
 
 /**
@@ -10,6 +12,8 @@ const rounds = roundsArg === undefined ? undefined : Number(roundsArg.slice('--r
 
 const benches: Record<string, () => Promise<unknown>> = {
   matmul: () => runMatmulBench(rounds === undefined ? {} : { rounds }),
+  conv: () => runConvBench(),
+  cnn: () => runCnnBench(),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -30,7 +30,11 @@ function imageFrom(
     return pipe(
       TE.tryCatch(
         () => readFile(source.png),
-        (e) => appError(`${source.png}: ${(e as Error).message}`),
+        // Node's ENOENT message repeats the path; say it once, as checkpoint errors do.
+        (e) =>
+          appError(
+            `${source.png}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+          ),
       ),
       TE.flatMapEither((bytes) =>
         pipe(
