@@ -1,5 +1,6 @@
 import { runCnnBench } from './cnn';
 import { runConvBench } from './conv';
+import { runLstmBench } from './lstm';
 import { runMatmulBench } from './matmul';
 
 /**
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   matmul: () => runMatmulBench(rounds === undefined ? {} : { rounds }),
   conv: () => runConvBench(),
   cnn: () => runCnnBench(),
+  lstm: () => runLstmBench(),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
