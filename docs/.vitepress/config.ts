@@ -17,6 +17,10 @@ const tutorialsGroup: DefaultTheme.SidebarItem = {
   link: '/tutorials/',
   items: tutorials.map((t) => ({ text: t.title, link: `/${t.path}` })),
 };
+const playgroundGroup: DefaultTheme.SidebarItem = {
+  text: 'Playground',
+  items: [{ text: 'Draw a digit', link: '/playground/draw-a-digit' }],
+};
 const architectureGroup: DefaultTheme.SidebarItem = {
   text: 'Architecture',
   items: [{ text: 'How Jute is built', link: '/architecture' }],
@@ -33,12 +37,14 @@ const sidebar: DefaultTheme.SidebarMulti = {
       text: 'Guides',
       items: [
         { text: 'Tutorials', link: '/tutorials/' },
+        { text: 'Draw a digit', link: '/playground/draw-a-digit' },
         { text: 'Architecture', link: '/architecture' },
       ],
     },
   ],
   '/': [
     tutorialsGroup,
+    playgroundGroup,
     architectureGroup,
     { text: 'API reference', items: [{ text: 'All packages', link: '/api/' }] },
   ],
@@ -51,6 +57,16 @@ export default defineConfig({
   // The harness' fixtures are Markdown on purpose (some fail); they are not pages.
   srcExclude: ['test/**', 'README.md'],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  vite: {
+    resolve: {
+      // The playground imports @jute/tensor and @jute/nn: take their TypeScript sources (the
+      // `@jute/source` export condition), so the site needs no package build. VitePress 1.6
+      // runs Vite 5, where these conditions are added to the built-in ones ('import',
+      // 'module', 'browser', 'default', 'production'/'development'); 'module' and 'browser'
+      // are listed anyway so the intent survives a move to Vite 6, whose list replaces them.
+      conditions: ['@jute/source', 'module', 'browser'],
+    },
+  },
   markdown: {
     // Rendered at build time by markdown-it-mathjax3 into SVG: no client-side math runtime.
     math: true,
@@ -58,6 +74,7 @@ export default defineConfig({
   themeConfig: {
     nav: [
       { text: 'Tutorials', link: '/tutorials/' },
+      { text: 'Playground', link: '/playground/draw-a-digit' },
       { text: 'Architecture', link: '/architecture' },
       { text: 'API', link: '/api/' },
     ],

@@ -236,6 +236,58 @@ describe.skipIf(!built)('the built docs site in headless Chromium', () => {
     180_000,
   );
 
+  it('the Draw a digit page classifies a drawn 1 with the CNN, in the page', async () => {
+    expect(pages).toContain('/playground/draw-a-digit.html');
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    try {
+      await page.goto(`${origin}/playground/draw-a-digit.html`, { waitUntil: 'load' });
+      // The weights are fetched and the model built after hydration.
+      await page.waitForSelector('.model-status[data-status="ready"]');
+      const box = await page.locator('canvas.board').boundingBox();
+      if (!box) throw new Error('the drawing canvas is not visible');
+      // A vertical stroke down the middle: a "1".
+      const x = box.x + box.width / 2;
+      await page.mouse.move(x, box.y + box.height * 0.2);
+      await page.mouse.down();
+      for (let i = 1; i <= 12; i++) await page.mouse.move(x, box.y + box.height * (0.2 + i * 0.05));
+      await page.mouse.up();
+      await page.waitForFunction(
+        () =>
+          /^[0-9]$/.test(document.querySelector('[data-testid="prediction"]')?.textContent ?? ''),
+        null,
+        { polling: 50 },
+      );
+      const { digit, probs } = await page.evaluate(() => ({
+        digit: document.querySelector('[data-testid="prediction"]')?.textContent,
+        probs: Array.from(document.querySelectorAll('.bars [data-p]'), (e) =>
+          Number(e.getAttribute('data-p')),
+        ),
+      }));
+      expect(probs).toHaveLength(10);
+      expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      // A straight vertical bar is the easiest digit there is; the model is sure of it.
+      expect(digit).toBe('1');
+      if (process.env.JUTE_DOCS_SCREENSHOT)
+        await page.screenshot({ path: process.env.JUTE_DOCS_SCREENSHOT, fullPage: true });
+      // Clear resets the prediction.
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="prediction"]')?.textContent === '–',
+        null,
+        { polling: 50 },
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   it('every internal link answers 200', async () => {
     expect(internalLinks.size).toBeGreaterThan(pages.length / 2);
     const broken: string[] = [];

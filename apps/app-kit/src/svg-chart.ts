@@ -49,6 +49,8 @@ export function lineChart(series: readonly Series[], options: ChartOptions = {})
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    // Screen readers announce the title (and it names the file's content in a browser tab).
+    `<title>${esc(options.title ?? series.map((s) => s.name).join(', '))}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
   ];
   if (options.title)

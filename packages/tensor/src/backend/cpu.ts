@@ -167,7 +167,7 @@ function reduceBlock(
       for (let j = 0; j < inner; j++) {
         const v = src[row + j]!;
         // NaN wins: once stored, no comparison with it is true, so it stays.
-        if (v > out[oOff + j]! || v !== v) out[oOff + j] = v;
+        if (v > out[oOff + j]! || Number.isNaN(v)) out[oOff + j] = v;
       }
     }
   }

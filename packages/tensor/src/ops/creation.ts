@@ -122,8 +122,11 @@ export function asArray(x: ArrayLike, dtype?: DType): Array {
   if (typeof x === 'number' || typeof x === 'boolean') return scalar(x, dtype);
   // Untyped callers can pass anything: a typed or nested array would otherwise become a
   // meaningless scalar.
-  if (ArrayBuffer.isView(x) || globalThis.Array.isArray(x)) return array(x as never, dtype ? { dtype } : {});
-  throw new DTypeError(`expected an array, a number or a boolean, got ${Object.prototype.toString.call(x)}`);
+  if (ArrayBuffer.isView(x) || globalThis.Array.isArray(x))
+    return array(x as never, dtype ? { dtype } : {});
+  throw new DTypeError(
+    `expected an array, a number or a boolean, got ${Object.prototype.toString.call(x)}`,
+  );
 }
 
 /**
