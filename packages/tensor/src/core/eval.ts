@@ -5,7 +5,7 @@ import { ValueError } from '../errors';
 import { zerosAval } from '../ops/creation';
 import { indexAxis0, stackAxis0 } from '../ops/structural';
 import type { Primitive, PrimitiveParams, ScanParams } from '../primitives';
-import type { Array, ConcreteArray } from './array';
+import { type Array, bind, type ConcreteArray } from './array';
 
 // Chosen at the first op, not at load: `backend/cpu` and this module import each other
 // (through `core/array`), so the backends may still be undefined while this module
@@ -28,15 +28,34 @@ export function setBackend(next: Backend): void {
   backend = next;
 }
 
+/**
+ * Splits `x` along axis 0 into its rows as one linear op whose transpose is a single
+ * concatenation. Slicing row by row would transpose into one full-size `pad` per row,
+ * making reverse mode through an unrolled scan quadratic in its length.
+ */
+function unstackAxis0(x: Array): Array[] {
+  const n = x.shape[0]!;
+  if (n === 0) return [];
+  const row = { shape: x.shape.slice(1), dtype: x.dtype };
+  return bind('custom_linear', [x], {
+    name: 'unstack',
+    forward: ([v]) => [...globalThis.Array(n).keys()].map((t) => indexAxis0(v!, t)),
+    transpose: (cts) => [stackAxis0(cts)],
+    inAvals: [{ shape: x.shape, dtype: x.dtype }],
+    outAvals: globalThis.Array.from({ length: n }, () => row),
+  });
+}
+
 /** Runs a scan by looping in JS: each step's ops bind like any other op. */
 export function runScan(args: readonly Array[], p: ScanParams): Array[] {
   const consts = args.slice(0, p.numConsts);
   let carry = args.slice(p.numConsts, p.numConsts + p.numCarry);
   const xs = args.slice(p.numConsts + p.numCarry);
   const ys: Array[][] = p.yAvals.map(() => []);
+  const steps = xs.map(unstackAxis0);
   for (let s = 0; s < p.length; s++) {
     const t = p.reverse ? p.length - 1 - s : s;
-    const out = p.body([...consts, ...carry, ...xs.map((x) => indexAxis0(x, t))]);
+    const out = p.body([...consts, ...carry, ...steps.map((x) => x[t]!)]);
     carry = out.slice(0, p.numCarry);
     out.slice(p.numCarry).forEach((y, i) => {
       ys[i]!.push(y);

@@ -1,0 +1,73 @@
+import type * as data from '@jute/data';
+import * as jt from '@jute/tensor';
+import * as E from 'fp-ts/lib/Either.js';
+import { type AppError, appError } from './errors';
+import type { CharLstm, CharLstmParams } from './model';
+
+/** Options of {@link sample}. */
+export interface SampleOptions {
+  /** Text to start from; every character must be in the vocabulary. */
+  readonly prompt: string;
+  /** Characters to generate after the prompt. */
+  readonly length: number;
+  /** Softmax temperature; 0 picks the most likely character at every step. */
+  readonly temperature: number;
+  readonly key: jt.Array;
+  /** Called with each generated character as soon as it is drawn (to stream it). */
+  readonly onChar?: (char: string) => void;
+}
+
+/** Encodes a prompt, naming every character the vocabulary lacks. */
+export function encodePrompt(
+  vocab: data.CharVocab,
+  prompt: string,
+): E.Either<AppError, Int32Array> {
+  if (prompt.length === 0)
+    return E.left(appError('--prompt is empty; give at least one character'));
+  const unknown = [...new Set([...prompt].filter((c) => vocab.idOf(c) === undefined))];
+  if (unknown.length > 0)
+    return E.left(
+      appError(
+        `--prompt has ${unknown.length === 1 ? 'a character' : 'characters'} outside the vocabulary: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`,
+      ),
+    );
+  return E.mapLeft(() => appError('--prompt cannot be encoded'))(vocab.encode(prompt));
+}
+
+/**
+ * Generates text: feeds the prompt through the LSTM, then draws one character at a time
+ * from `softmax(logits / temperature)` with `jt.random.categorical` (argmax at temperature
+ * 0), feeding each back in. Returns the generated characters (without the prompt).
+ * @example
+ * const text = sample(model, params, vocab, { prompt: 'Call me ', length: 200, temperature: 0.8, key });
+ */
+export function sample(
+  model: CharLstm,
+  params: CharLstmParams,
+  vocab: data.CharVocab,
+  o: SampleOptions,
+): E.Either<AppError, string> {
+  const ids = encodePrompt(vocab, o.prompt);
+  if (E.isLeft(ids)) return ids;
+  const prompt = jt.array(ids.right, { shape: [1, ids.right.length], dtype: 'int32' });
+  const fed = model.apply(params, prompt);
+  let carry = fed.carry;
+  let logits = jt.reshape(
+    jt.slice(fed.logits, [0, ids.right.length - 1, 0], [1, ids.right.length, vocab.size]),
+    [1, vocab.size],
+  );
+  const keys = o.length > 0 ? jt.random.split(o.key, o.length) : [];
+  let out = '';
+  for (let i = 0; i < o.length; i++) {
+    const next =
+      o.temperature === 0
+        ? jt.argmax(logits, { axis: -1 })
+        : jt.random.categorical(keys[i]!, jt.div(logits, o.temperature));
+    const id = jt.cast(next, 'int32');
+    const char = vocab.decode(id);
+    out += char;
+    o.onChar?.(char);
+    if (i + 1 < o.length) ({ logits, carry } = model.step(params, carry, id));
+  }
+  return E.right(out);
+}
