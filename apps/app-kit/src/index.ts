@@ -1,3 +1,4 @@
+export { fail, userPath } from './cli';
 export {
   type FlagSpec,
   type FlagSpecs,

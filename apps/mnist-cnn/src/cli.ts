@@ -1,18 +1,11 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { lineChart, parseFlags, usage } from '@jute/app-kit';
+import { fail, lineChart, parseFlags, usage, userPath } from '@jute/app-kit';
 import * as data from '@jute/data';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  type AppError,
-  appError,
-  loadCheckpoint,
-  saveCheckpoint,
-  type TrainState,
-} from './checkpoint';
+import { appError, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { buildModel, type ModelKind } from './model';
 import { predict } from './predict';
 import { formatReport } from './report';
@@ -72,14 +65,6 @@ const predictFlags = {
     integer: true,
   },
 } as const;
-
-/** Paths on the command line are relative to where the user ran `pnpm`, not to this package. */
-const userPath = (p: string) => resolve(process.env.INIT_CWD ?? process.cwd(), p);
-
-const fail = (e: AppError | { message: string }): never => {
-  process.stderr.write(`error: ${e.message}\n`);
-  process.exit(1);
-};
 
 async function loadData(dir: string | undefined, seed: number) {
   const loaded = await data.loadMnist(dir ? { dir: userPath(dir), seed } : { seed })();

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { lineChart, parseFlags, usage } from '@jute/app-kit';
+import { fail, lineChart, parseFlags, usage, userPath } from '@jute/app-kit';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { loadCorpus, unigramPerplexity } from './corpus';
-import { type AppError, appError } from './errors';
+import { appError } from './errors';
 import { charLstm } from './model';
 import { formatReport } from './report';
 import { encodePrompt, sample } from './sample';
@@ -71,14 +70,6 @@ const sampleFlags = {
 } as const;
 
 const VALIDATION_FRACTION = 0.1;
-
-/** Paths on the command line are relative to where the user ran `pnpm`, not to this package. */
-const userPath = (p: string) => resolve(process.env.INIT_CWD ?? process.cwd(), p);
-
-const fail = (e: AppError | { message: string }): never => {
-  process.stderr.write(`error: ${e.message.split('\n')[0]}\n`);
-  process.exit(1);
-};
 
 async function train(argv: string[]): Promise<void> {
   const parsed = parseFlags(trainFlags, argv);
