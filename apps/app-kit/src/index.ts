@@ -1,4 +1,5 @@
 export { fail, userPath } from './cli';
+export { centreDigit } from './digit';
 export {
   type FlagSpec,
   type FlagSpecs,
