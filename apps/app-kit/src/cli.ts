@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { type FlagSpecs, type Flags, parseFlags, usage } from './flags';
 
 /** Paths on the command line are relative to where the user ran `pnpm`, not to the app's package. */
 export const userPath = (p: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), p);
@@ -7,4 +9,40 @@ export const userPath = (p: string): string => resolve(process.env.INIT_CWD ?? p
 export function fail(e: { readonly message: string }): never {
   process.stderr.write(`error: ${e.message.split('\n')[0]}\n`);
   process.exit(1);
+}
+
+/** One subcommand of an app: how it is called, what it does, its flags. */
+export interface CommandSpec<S extends FlagSpecs> {
+  /** The synopsis line, e.g. `pnpm mnist predict --checkpoint FILE [IMAGE.png]`. */
+  readonly usage: string;
+  readonly summary: string;
+  readonly flags: S;
+  /** How many positional arguments the command takes (default 0). */
+  readonly positional?: number;
+}
+
+/** What a command runs with once its arguments parsed. */
+export interface CommandArgs<S extends FlagSpecs> {
+  readonly flags: Flags<S>;
+  readonly positional: readonly string[];
+}
+
+/**
+ * Parses a subcommand's arguments the same way in every app: a usage error or a stray
+ * positional argument ends the program through `fail`; `--help` prints the usage and
+ * returns undefined (the command then does nothing).
+ */
+export function parseCommand<S extends FlagSpecs>(
+  spec: CommandSpec<S>,
+  argv: readonly string[],
+): CommandArgs<S> | undefined {
+  const parsed = parseFlags(spec.flags, argv);
+  if (E.isLeft(parsed)) return fail(parsed.left);
+  if (parsed.right.help) {
+    console.log(usage(spec.usage, spec.summary, spec.flags));
+    return undefined;
+  }
+  const extra = parsed.right.positional[spec.positional ?? 0];
+  if (extra !== undefined) return fail({ message: `unexpected argument '${extra}' (see --help)` });
+  return { flags: parsed.right.flags, positional: parsed.right.positional };
 }

@@ -1,4 +1,4 @@
-export { fail, userPath } from './cli';
+export { type CommandArgs, type CommandSpec, fail, parseCommand, userPath } from './cli';
 export { centreDigit } from './digit';
 export {
   type FlagSpec,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
-import { fail, lineChart, parseFlags, usage, userPath } from '@jute/app-kit';
+import { fail, lineChart, parseCommand, userPath } from '@jute/app-kit';
 import * as data from '@jute/data';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
@@ -72,21 +72,16 @@ async function loadData(dir: string | undefined, seed: number) {
 }
 
 async function train(argv: string[]): Promise<void> {
-  const parsed = parseFlags(trainFlags, argv);
-  if (E.isLeft(parsed)) return fail(parsed.left);
-  if (parsed.right.help) {
-    console.log(
-      usage(
-        'pnpm mnist [train] [options]',
-        'Train a digit classifier on MNIST, then evaluate it on the held-out split.',
-        trainFlags,
-      ),
-    );
-    return;
-  }
-  if (parsed.right.positional.length)
-    return fail(appError(`unexpected argument '${parsed.right.positional[0]}' (see --help)`));
-  const f = parsed.right.flags;
+  const args = parseCommand(
+    {
+      usage: 'pnpm mnist [train] [options]',
+      summary: 'Train a digit classifier on MNIST, then evaluate it on the held-out split.',
+      flags: trainFlags,
+    },
+    argv,
+  );
+  if (!args) return;
+  const f = args.flags;
   const kind = f.model as ModelKind;
   const mnist = await loadData(f.data, f.seed);
   const n = Math.min(f.limit ?? Number.POSITIVE_INFINITY, mnist.train.labels.shape[0]!);
@@ -172,20 +167,18 @@ async function train(argv: string[]): Promise<void> {
 }
 
 async function predictCommand(argv: string[]): Promise<void> {
-  const parsed = parseFlags(predictFlags, argv);
-  if (E.isLeft(parsed)) return fail(parsed.left);
-  if (parsed.right.help) {
-    console.log(
-      usage(
-        'pnpm mnist predict --checkpoint FILE [IMAGE.png | --index N]',
-        'Classify one digit with a trained model.',
-        predictFlags,
-      ),
-    );
-    return;
-  }
-  const f = parsed.right.flags;
-  const image = parsed.right.positional[0];
+  const args = parseCommand(
+    {
+      usage: 'pnpm mnist predict --checkpoint FILE [IMAGE.png | --index N]',
+      summary: 'Classify one digit with a trained model.',
+      flags: predictFlags,
+      positional: 1,
+    },
+    argv,
+  );
+  if (!args) return;
+  const f = args.flags;
+  const image = args.positional[0];
   if (!f.checkpoint) return fail(appError('predict needs --checkpoint FILE'));
   if ((image === undefined) === (f.index === undefined))
     return fail(appError('predict needs exactly one of IMAGE.png or --index N'));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
-import { fail, lineChart, parseFlags, usage, userPath } from '@jute/app-kit';
+import { fail, lineChart, parseCommand, userPath } from '@jute/app-kit';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
@@ -72,21 +72,17 @@ const sampleFlags = {
 const VALIDATION_FRACTION = 0.1;
 
 async function train(argv: string[]): Promise<void> {
-  const parsed = parseFlags(trainFlags, argv);
-  if (E.isLeft(parsed)) return fail(parsed.left);
-  if (parsed.right.help) {
-    console.log(
-      usage(
-        'pnpm lstm [train] [options]',
+  const args = parseCommand(
+    {
+      usage: 'pnpm lstm [train] [options]',
+      summary:
         'Train a character-level LSTM language model (embedding → LSTM → dense) with truncated\nbackpropagation through time; report validation perplexity against the unigram baseline.\nSample from the checkpoint with `pnpm lstm sample --help`.',
-        trainFlags,
-      ),
-    );
-    return;
-  }
-  if (parsed.right.positional.length)
-    return fail(appError(`unexpected argument '${parsed.right.positional[0]}' (see --help)`));
-  const f = parsed.right.flags;
+      flags: trainFlags,
+    },
+    argv,
+  );
+  if (!args) return;
+  const f = args.flags;
   const corpus = await loadCorpus({
     ...(f.corpus ? { path: userPath(f.corpus) } : {}),
     validationFraction: VALIDATION_FRACTION,
@@ -211,21 +207,17 @@ async function train(argv: string[]): Promise<void> {
 }
 
 async function sampleCommand(argv: string[]): Promise<void> {
-  const parsed = parseFlags(sampleFlags, argv);
-  if (E.isLeft(parsed)) return fail(parsed.left);
-  if (parsed.right.help) {
-    console.log(
-      usage(
-        'pnpm lstm sample --checkpoint FILE [--prompt TEXT] [--length N] [--temperature T]',
+  const args = parseCommand(
+    {
+      usage: 'pnpm lstm sample --checkpoint FILE [--prompt TEXT] [--length N] [--temperature T]',
+      summary:
         'Generate text with a trained character LSTM: the prompt is fed through the network,\nthen each character is drawn from softmax(logits / temperature).',
-        sampleFlags,
-      ),
-    );
-    return;
-  }
-  if (parsed.right.positional.length)
-    return fail(appError(`unexpected argument '${parsed.right.positional[0]}' (see --help)`));
-  const f = parsed.right.flags;
+      flags: sampleFlags,
+    },
+    argv,
+  );
+  if (!args) return;
+  const f = args.flags;
   if (!f.checkpoint) return fail(appError('sample needs --checkpoint FILE'));
   const ckpt = await loadCheckpoint(userPath(f.checkpoint))();
   if (E.isLeft(ckpt)) return fail(ckpt.left);
