@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, readCsv } from './csv';
+import { parseCsv } from './csv';
+import { readCsv } from './csv-file';
 
 describe('CSV', () => {
   it('reads a file with a header into a [rows, cols] float32 array', async () => {

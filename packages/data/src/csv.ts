@@ -1,9 +1,6 @@
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { DataError } from './errors';
-import { readBytes } from './file-io';
 
 /**
  * Options of {@link readCsv} and {@link parseCsv}.
@@ -134,17 +131,3 @@ export function parseCsv(
         : Float32Array.from(values);
   return E.right({ columns, data: jt.array(buf, { shape: [rows, cols], dtype }) });
 }
-
-/**
- * Reads a numeric CSV file into a `[rows, columns]` array (see {@link parseCsv}).
- * @example
- * const table = await data.readCsv('iris.csv', { header: true })(); // Right({ columns, data })
- */
-export const readCsv = (
-  path: string,
-  options: CsvOptions = {},
-): TE.TaskEither<DataError, CsvTable> =>
-  pipe(
-    readBytes(path),
-    TE.flatMapEither((bytes) => parseCsv(new TextDecoder().decode(bytes), options, path)),
-  );

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeIdx, type IdxData, parseIdx, readIdx, readIdxRaw } from './idx';
+import { encodeIdx, type IdxData, parseIdx } from './idx';
+import { readIdx, readIdxRaw } from './idx-file';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,9 +1,6 @@
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { DataError } from './errors';
-import { readMaybeGzip } from './file-io';
 
 /**
  * The element types an IDX file can declare (type byte 0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E).
@@ -140,32 +137,12 @@ export function encodeIdx(idx: IdxData): Uint8Array {
   return out;
 }
 
-/**
- * Reads the raw contents of an IDX file (gzipped or not, detected from its bytes).
- * @example await readIdxRaw('train-labels-idx1-ubyte')();
- */
-export const readIdxRaw = (path: string): TE.TaskEither<DataError, IdxData> =>
-  pipe(
-    readMaybeGzip(path),
-    TE.flatMapEither((bytes) => parseIdx(bytes, path)),
-  );
-
-/**
- * Reads an IDX file (`*-idx3-ubyte`, `*-idx1-ubyte`, optionally `.gz`) into an array:
- * integer types become int32, float32 and float64 keep their type.
- * @example
- * const labels = await data.readIdx('data/train-labels-idx1-ubyte.gz')(); // Right(int32 [60000])
- */
-export const readIdx = (path: string): TE.TaskEither<DataError, jt.Array> =>
-  pipe(
-    readIdxRaw(path),
-    TE.map(({ type, shape, data }) => {
-      const dtype: jt.DType =
-        type === 'float32' ? 'float32' : type === 'float64' ? 'float64' : 'int32';
-      const buf =
-        data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array
-          ? data
-          : Int32Array.from(data);
-      return jt.array(buf, { shape, dtype });
-    }),
-  );
+/** IDX contents as an array: integer types become int32, float32 and float64 keep theirs. */
+export function idxToArray({ type, shape, data }: IdxData): jt.Array {
+  const dtype: jt.DType = type === 'float32' ? 'float32' : type === 'float64' ? 'float64' : 'int32';
+  const buf =
+    data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array
+      ? data
+      : Int32Array.from(data);
+  return jt.array(buf, { shape, dtype });
+}

@@ -8,7 +8,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { DataError } from './errors';
 import { readBytes } from './file-io';
-import { type IdxData, readIdxRaw } from './idx';
+import type { IdxData } from './idx';
+import { readIdxRaw } from './idx-file';
 import { rngFromSeed, type Xoshiro128 } from './rng';
 
 /**

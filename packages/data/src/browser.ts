@@ -1,0 +1,49 @@
+/**
+ * The part of `@jute/data` that runs anywhere (browsers included): datasets, and the
+ * CSV, IDX and safetensors codecs over bytes. Bundlers pick it through the `browser`
+ * export condition; in Node, `@jute/data` adds the loaders that read files.
+ */
+export { type BatchOptions, batch } from './batch';
+export { type CharVocab, charVocab } from './char-vocab';
+export {
+  type CharWindow,
+  type CharWindowOptions,
+  charWindows,
+  type LanguageModelBatchOptions,
+  languageModelBatches,
+} from './char-windows';
+export { type CsvOptions, type CsvTable, parseCsv } from './csv';
+export {
+  type Batched,
+  collect,
+  type Dataset,
+  defaultContext,
+  type IndexedPlan,
+  type IterationContext,
+  identityOrder,
+  makeDataset,
+  makeIndexedDataset,
+  type Table,
+} from './dataset';
+export { epoch } from './epoch';
+export { type DataError, type DataErrorTag, dataErrorToError, formatDataError } from './errors';
+export { filter } from './filter';
+export { arrayTable, fromArrays } from './from-arrays';
+export { fromGenerator } from './from-generator';
+export { encodeIdx, type IdxData, type IdxType, parseIdx } from './idx';
+export { map } from './map';
+export { prefetch } from './prefetch';
+export { repeat } from './repeat';
+export { type RestoreOptions, restoreInto } from './restore-into';
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  type Safetensors,
+  type SafetensorsDType,
+  type SafetensorsWriteOptions,
+} from './safetensors';
+export { type ShuffleOptions, shuffle } from './shuffle';
+export { skip } from './skip';
+export { type SplitDatasets, type SplitOptions, split } from './split';
+export { take } from './take';
+export { zip } from './zip';
