@@ -1,6 +1,7 @@
 import * as jt from '@jute/tensor';
+import { addDense, addPiece, type CotangentSum, emptySum, pieceAxis, total } from './cotangent-sum';
 import type { Jaxpr, Var } from './jaxpr';
-import { addTangents, type Tangent } from './tangent';
+import type { Tangent } from './tangent';
 
 /** Marks an input the equation is linear in: its value is what transposition solves for. */
 export class LinearInput {
@@ -42,7 +43,12 @@ function unbroadcast(ct: jt.Array, inShape: jt.Shape, dims: readonly number[]): 
   return jt.reshape(summed, inShape);
 }
 
-/** Cotangent of one dot_general operand: contract `ct` with the other operand. */
+/**
+ * Cotangent of one dot_general operand: contract `ct` with the other operand. The
+ * product's operand order is chosen so that its axes come out in the operand's own order
+ * in the common cases (`x @ w`: `ct @ wᵀ` and `xᵀ @ ct`), so no transpose follows; the
+ * backend reads transposed operands in place.
+ */
 function dotTranspose(
   ct: jt.Array,
   other: jt.Array,
@@ -62,15 +68,28 @@ function dotTranspose(
   const otFree = [...Array(otherRank).keys()].filter((i) => !otC.includes(i) && !otB.includes(i));
   // Positions of the other operand's free axes inside ct.
   const ctOtFree = otFree.map((_, j) => nb + (wrtLhs ? lFree + j : j));
-  const out = jt.bind1('dot_general', [ct, other], {
-    contract: [ctOtFree, otFree],
-    batch: [[...Array(nb).keys()], otB],
-  });
-  // out axes: batch (myB order), my free (ct order), then other's remaining axes = otC sorted.
+  const ctBatch = [...Array(nb).keys()];
+  // The other operand's remaining (contracted-with-me) axes, labelled by my axes.
   const otRemaining = [...Array(otherRank).keys()].filter((i) => otC.includes(i));
-  const labels = [...myB, ...myFree, ...otRemaining.map((o) => myC[otC.indexOf(o)]!)];
+  const fromOther = otRemaining.map((o) => myC[otC.indexOf(o)]!);
+  // out axes: batch (myB order), then the free axes of the first operand, then the second's.
+  const [out, labels] = wrtLhs
+    ? [
+        jt.bind1('dot_general', [ct, other], {
+          contract: [ctOtFree, otFree],
+          batch: [ctBatch, otB],
+        }),
+        [...myB, ...myFree, ...fromOther],
+      ]
+    : [
+        jt.bind1('dot_general', [other, ct], {
+          contract: [otFree, ctOtFree],
+          batch: [otB, ctBatch],
+        }),
+        [...myB, ...fromOther, ...myFree],
+      ];
   const perm = [...Array(myRank).keys()].map((ax) => labels.indexOf(ax));
-  return jt.transpose(out, perm);
+  return perm.every((v, i) => v === i) ? out : jt.transpose(out, perm);
 }
 
 export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
@@ -214,21 +233,38 @@ export function backwardPass(
   jaxpr.constVars.forEach((v, i) => {
     primal.set(v, consts[i]!);
   });
-  const ctEnv = new Map<Var, Tangent>();
+  const ctEnv = new Map<Var, CotangentSum>();
+  const accumulate = (v: Var, add: (sum: CotangentSum) => CotangentSum) => {
+    if (!primal.has(v)) ctEnv.set(v, add(ctEnv.get(v) ?? emptySum));
+  };
   const write = (v: Var, ct: Tangent) => {
-    if (ct === null || primal.has(v)) return;
-    ctEnv.set(v, addTangents(ctEnv.get(v) ?? null, ct));
+    if (ct !== null) accumulate(v, (sum) => addDense(sum, ct));
+  };
+  const read = (v: Var): Tangent => {
+    const sum = ctEnv.get(v);
+    return sum === undefined ? null : total(sum, v.aval);
   };
   jaxpr.outs.forEach((v, i) => {
     write(v, cts[i] ?? null);
   });
   for (let e = jaxpr.eqns.length - 1; e >= 0; e--) {
     const eqn = jaxpr.eqns[e]!;
-    const outCts = eqn.outs.map((v) => ctEnv.get(v) ?? null);
+    const outCts = eqn.outs.map(read);
     eqn.outs.forEach((v) => {
       ctEnv.delete(v);
     });
     if (outCts.every((c) => c === null)) continue;
+    if (eqn.prim === 'slice') {
+      // Kept as a piece: see cotangent-sum.ts.
+      const x = eqn.inputs[0]!;
+      const params = eqn.params as jt.PrimitiveParams['slice'];
+      const axis = pieceAxis(params, x.aval.shape);
+      if (axis !== undefined) {
+        const value = outCts[0]!;
+        accumulate(x, (sum) => addPiece(sum, { value, axis, start: params.start[axis]! }));
+        continue;
+      }
+    }
     const inputs = eqn.inputs.map((v) => primal.get(v) ?? new LinearInput(v.aval));
     const dense = outCts.map(
       (c, i) => c ?? jt.zeros(eqn.outs[i]!.aval.shape, { dtype: eqn.outs[i]!.aval.dtype }),
@@ -239,5 +275,5 @@ export function backwardPass(
       write(v, inCts[i] ?? null);
     });
   }
-  return jaxpr.inVars.map((v) => ctEnv.get(v) ?? null);
+  return jaxpr.inVars.map(read);
 }
