@@ -35,7 +35,54 @@ export function promoteWithScalar(d: DType, value: number | boolean): DType {
 export const scalarDType = (value: number | boolean): DType =>
   typeof value === 'boolean' ? 'bool' : 'float32';
 
+/**
+ * Small arrays are views into shared 2 MiB slabs. Creating an `ArrayBuffer` has a fixed
+ * cost (a zeroed allocation outside the JS heap, and bookkeeping that makes V8 collect
+ * garbage more often), which dominated the many small kernels of an unrolled LSTM step:
+ * bump-allocating views took its training step from about 440 to 370 ms. A slab is freed
+ * once none of its views is reachable; it is never reused, so new views are zero like a
+ * fresh typed array. The price: one long-lived small array keeps its whole slab alive,
+ * so retained memory can exceed live data by about the small arrays allocated in one
+ * training step.
+ */
+const SLAB_BYTES = 2 << 20;
+/** Larger arrays get their own buffer; smaller than V8's on-heap limit too (64 bytes). */
+const SLAB_MAX_BYTES = 64 << 10;
+const ON_HEAP_BYTES = 64;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+
+/** Byte offset of `bytes` fresh (zero) bytes in the current slab, starting a new one if full. */
+function slabOffset(bytes: number): number {
+  // 8-byte alignment serves every element type, float64 included.
+  const aligned = (bytes + 7) & ~7;
+  if (slabUsed + aligned > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += aligned;
+  return at;
+}
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/** A zero-filled buffer of `size` elements of `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
+  const bytes = size * BYTES[dtype];
+  if (bytes > ON_HEAP_BYTES && bytes <= SLAB_MAX_BYTES) {
+    const at = slabOffset(bytes); // first: it may replace `slab`
+    switch (dtype) {
+      case 'float32':
+        return new Float32Array(slab, at, size);
+      case 'float64':
+        return new Float64Array(slab, at, size);
+      case 'int32':
+        return new Int32Array(slab, at, size);
+      case 'bool':
+        return new Uint8Array(slab, at, size);
+    }
+  }
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);

@@ -1,12 +1,16 @@
 import { ConcreteArray } from '../core/array';
 import { allocate, type DType, type TypedArray } from '../dtype';
-import { fmtShape, ShapeError, ValueError } from '../errors';
-import type { ConvPatchesParams } from '../primitives';
+import { ValueError } from '../errors';
 import { type Shape, sizeOf, stridesOf } from '../shape';
+import { addLoop } from './accumulate';
 import type { Backend, Kernel, KernelPrimitive } from './backend';
 import { binaryLoops, unaryLoops } from './cpu-elementwise';
 import { matmulInto } from './cpu-matmul';
-import { stridedCopy } from './strided';
+import { col2im, im2col, patchesShape } from './cpu-patches';
+import { reduce } from './cpu-reduce';
+import { copyStrided, gatherRows, stridedCopy, withWords } from './strided';
+
+export { patchesShape, windowOutSize } from './cpu-patches';
 
 const make = (buffer: TypedArray, shape: Shape, dtype: DType) =>
   new ConcreteArray(buffer, shape, dtype);
@@ -48,129 +52,6 @@ export function transposeBuffer(x: ConcreteArray, perm: readonly number[]): Conc
     0,
   );
   return make(out, shape, x.dtype);
-}
-
-/** Reduces over `axes` with an odometer over the input; the output index follows. */
-function reduce(
-  x: ConcreteArray,
-  axes: readonly number[],
-  init: number,
-  op: 'sum' | 'max',
-): ConcreteArray {
-  const keep = x.shape.map((_, i) => !axes.includes(i));
-  const outShape = x.shape.filter((_, i) => keep[i]);
-  const out = allocate(x.dtype, sizeOf(outShape)).fill(init);
-  const nd = x.ndim;
-  if (x.size === 0) return make(out, outShape, x.dtype);
-  const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-  if (contiguous) {
-    const first = axes[0]!;
-    const last = axes[axes.length - 1]!;
-    reduceBlock(
-      x.buffer,
-      out,
-      sizeOf(x.shape.slice(0, first)),
-      sizeOf(x.shape.slice(first, last + 1)),
-      sizeOf(x.shape.slice(last + 1)),
-      op,
-      x.dtype === 'float32',
-    );
-    return make(out, outShape, x.dtype);
-  }
-  const outStridesFull = new Array<number>(nd).fill(0);
-  let s = 1;
-  for (let i = nd - 1; i >= 0; i--) {
-    if (keep[i]) {
-      outStridesFull[i] = s;
-      s *= x.shape[i]!;
-    }
-  }
-  const src = x.buffer;
-  if (nd === 0) {
-    out[0] = op === 'sum' ? init + src[0]! : src[0]!;
-    return make(out, outShape, x.dtype);
-  }
-  const inner = x.shape[nd - 1]!;
-  const innerStride = outStridesFull[nd - 1]!;
-  const idx = new Array<number>(nd).fill(0);
-  let obase = 0;
-  // Sums accumulate in float64 scratch so float32 reductions lose less precision.
-  const acc = op === 'sum' && x.dtype === 'float32' ? new Float64Array(out.length) : out;
-  for (let i = 0; i < x.size; i += inner) {
-    if (op === 'sum') {
-      if (innerStride === 0) {
-        let t = 0;
-        for (let j = 0; j < inner; j++) t += src[i + j]!;
-        acc[obase] = acc[obase]! + t;
-      } else for (let j = 0; j < inner; j++) acc[obase + j] = acc[obase + j]! + src[i + j]!;
-    } else {
-      for (let j = 0; j < inner; j++) {
-        const o = obase + j * innerStride;
-        const v = src[i + j]!;
-        const cur = out[o]!;
-        if (v > cur || Number.isNaN(v)) out[o] = v;
-        else if (Number.isNaN(cur)) out[o] = cur;
-      }
-    }
-    for (let ax = nd - 2; ax >= 0; ax--) {
-      idx[ax]!++;
-      obase += outStridesFull[ax]!;
-      if (idx[ax]! < x.shape[ax]!) break;
-      obase -= outStridesFull[ax]! * x.shape[ax]!;
-      idx[ax] = 0;
-    }
-  }
-  if (acc !== out) out.set(acc);
-  return make(out, outShape, x.dtype);
-}
-
-/**
- * Reduces `src` viewed as `[outer, r, inner]` over its middle axis: the common case
- * (trailing axes, leading axes, one pooling window axis). Rows of `inner` elements are
- * combined whole so the inner loop is contiguous.
- */
-function reduceBlock(
-  src: TypedArray,
-  out: TypedArray,
-  outer: number,
-  r: number,
-  inner: number,
-  op: 'sum' | 'max',
-  widen: boolean,
-): void {
-  if (op === 'sum') {
-    const acc = widen ? new Float64Array(inner) : out;
-    for (let o = 0; o < outer; o++) {
-      const base = o * r * inner;
-      if (widen) acc.fill(0);
-      const a = widen ? acc : out;
-      const aOff = widen ? 0 : o * inner;
-      if (inner === 1) {
-        let t = 0;
-        for (let k = 0; k < r; k++) t += src[base + k]!;
-        a[aOff] = a[aOff]! + t;
-      } else {
-        for (let k = 0; k < r; k++) {
-          const row = base + k * inner;
-          for (let j = 0; j < inner; j++) a[aOff + j] = a[aOff + j]! + src[row + j]!;
-        }
-      }
-      if (widen) for (let j = 0; j < inner; j++) out[o * inner + j] = acc[j]!;
-    }
-    return;
-  }
-  for (let o = 0; o < outer; o++) {
-    const base = o * r * inner;
-    const oOff = o * inner;
-    for (let k = 0; k < r; k++) {
-      const row = base + k * inner;
-      for (let j = 0; j < inner; j++) {
-        const v = src[row + j]!;
-        // NaN wins: once stored, no comparison with it is true, so it stays.
-        if (v > out[oOff + j]! || Number.isNaN(v)) out[oOff + j] = v;
-      }
-    }
-  }
 }
 
 const words = (a: TypedArray): Int32Array | Uint8Array =>
@@ -226,7 +107,11 @@ function checkIndex(op: string, v: number, size: number): number {
   return v;
 }
 
-/** A batched row-major product kernel: `out[b] = a[b] @ b[b]`, `out` zero-filled. */
+/**
+ * A batched row-major product kernel: `out[b] = op(a[b]) @ op(b[b])`, `out` zero-filled,
+ * where `transA` means `a` holds each `[m, k]` matrix transposed (as `[k, m]`), and
+ * `transB` that `b` holds each `[k, n]` one as `[n, k]`.
+ */
 export type MatmulKernel = (
   a: TypedArray,
   b: TypedArray,
@@ -235,18 +120,43 @@ export type MatmulKernel = (
   m: number,
   k: number,
   n: number,
+  transA: boolean,
+  transB: boolean,
 ) => void;
 
+/** Copies `batch` row-major `[rows, cols]` matrices into their transposes. */
+function transposeMatrices(x: TypedArray, batch: number, rows: number, cols: number): TypedArray {
+  const out = new (x.constructor as new (n: number) => TypedArray)(batch * rows * cols);
+  stridedCopy(x, out, [batch, cols, rows], [rows * cols, 1, cols], 0);
+  return out;
+}
+
+/** The pure-TypeScript kernel: transposed operands are copied, then one blocked loop. */
+export const tsMatmul: MatmulKernel = (a, b, out, batch, m, k, n, transA, transB) =>
+  matmulInto(
+    transA ? transposeMatrices(a, batch, k, m) : a,
+    transB ? transposeMatrices(b, batch, n, k) : b,
+    out,
+    batch,
+    m,
+    k,
+    n,
+  );
+
+const sameOrder = (perm: readonly number[], order: readonly number[]) =>
+  perm.length === order.length && perm.every((v, i) => v === order[i]);
+
 /**
- * `dot_general` as one batched matrix product: operands are transposed (copied) to
- * `[batch, m, k]` and `[batch, k, n]` only when their axes are not already in that order.
- * Backends differ only in the `matmul` kernel they pass.
+ * `dot_general` as one batched matrix product. Operands whose axes are in `[batch, m, k]`
+ * / `[batch, k, n]` order, or in the transposed `[batch, k, m]` / `[batch, n, k]` order
+ * (what matmul gradients produce), go to the kernel as they are; others are transposed
+ * (copied) first. Backends differ only in the `matmul` kernel they pass.
  */
 export function dotGeneral(
   lhs: ConcreteArray,
   rhs: ConcreteArray,
   p: Parameters<Kernel<'dot_general'>>[1],
-  matmul: MatmulKernel = matmulInto,
+  matmul: MatmulKernel = tsMatmul,
 ): ConcreteArray {
   const [lc, rc] = p.contract;
   const [lb, rb] = p.batch;
@@ -256,103 +166,58 @@ export function dotGeneral(
   const m = sizeOf(lf.map((i) => lhs.shape[i]!));
   const k = sizeOf(lc.map((i) => lhs.shape[i]!));
   const n = sizeOf(rf.map((i) => rhs.shape[i]!));
-  const isIdentity = (perm: number[]) => perm.every((v, i) => v === i);
+  const identity = (x: ConcreteArray) => x.shape.map((_, i) => i);
   const lperm = [...lb, ...lf, ...lc];
   const rperm = [...rb, ...rc, ...rf];
-  const a = isIdentity(lperm) ? lhs : transposeBuffer(lhs, lperm);
-  const b = isIdentity(rperm) ? rhs : transposeBuffer(rhs, rperm);
+  const transA =
+    !sameOrder(lperm, identity(lhs)) && sameOrder([...lb, ...lc, ...lf], identity(lhs));
+  const transB =
+    !sameOrder(rperm, identity(rhs)) && sameOrder([...rb, ...rf, ...rc], identity(rhs));
+  const a = transA || sameOrder(lperm, identity(lhs)) ? lhs : transposeBuffer(lhs, lperm);
+  const b = transB || sameOrder(rperm, identity(rhs)) ? rhs : transposeBuffer(rhs, rperm);
   const outShape = [
     ...batchShape,
     ...lf.map((i) => lhs.shape[i]!),
     ...rf.map((i) => rhs.shape[i]!),
   ];
   const out = allocate(lhs.dtype, sizeOf(outShape));
-  matmul(a.buffer, b.buffer, out, sizeOf(batchShape), m, k, n);
+  matmul(a.buffer, b.buffer, out, sizeOf(batchShape), m, k, n, transA, transB);
   return make(out, outShape, lhs.dtype);
 }
 
-/** Output spatial size of a window op along one axis. */
-export function windowOutSize(
-  size: number,
-  window: number,
-  stride: number,
-  pad: readonly [number, number],
-  lhsDil: number,
-  rhsDil: number,
-): number {
-  const inSize = size === 0 ? 0 : (size - 1) * lhsDil + 1 + pad[0] + pad[1];
-  const span = (window - 1) * rhsDil + 1;
-  return inSize < span ? 0 : Math.floor((inSize - span) / stride) + 1;
+/** Whether the first element's bits are all zero: +0, integer 0 or false. */
+function isZeroBits(a: TypedArray): boolean {
+  const wd = words(a);
+  return wd[0] === 0 && (!(a instanceof Float64Array) || wd[1] === 0);
 }
 
 /**
- * im2col over 1 or 2 spatial axes (1-D runs as 2-D with height 1). `scatter` runs the
- * same index walk backwards (col2im), accumulating into the input.
+ * `pad`: input index `i` along an axis lands at `lo + i·(interior + 1)`. Negative `lo` or
+ * `hi` crop, so only the indices that land inside the output are copied; the copy is one
+ * strided copy (rows of the input into a zero-filled or `value`-filled output).
  */
-function patches(
-  src: TypedArray,
-  dst: TypedArray,
-  inShape: Shape,
-  p: ConvPatchesParams,
-  scatter: boolean,
-): void {
-  const two = inShape.length === 4;
-  const [N, H, W, C] = two ? inShape : [inShape[0]!, 1, inShape[1]!, inShape[2]!];
-  const win = two ? p.window : [1, p.window[0]!];
-  const str = two ? p.strides : [1, p.strides[0]!];
-  const pad = two ? p.padding : [[0, 0] as const, p.padding[0]!];
-  const ld = two ? p.lhsDilation : [1, p.lhsDilation[0]!];
-  const rd = two ? p.rhsDilation : [1, p.rhsDilation[0]!];
-  const [kh, kw] = [win[0]!, win[1]!];
-  const Ho = windowOutSize(H!, kh, str[0]!, pad[0]!, ld[0]!, rd[0]!);
-  const Wo = windowOutSize(W!, kw, str[1]!, pad[1]!, ld[1]!, rd[1]!);
-  const cols = kh * kw * C!;
-  const hSpan = (H! - 1) * ld[0]! + 1;
-  const wSpan = (W! - 1) * ld[1]! + 1;
-  for (let n = 0; n < N!; n++) {
-    for (let oh = 0; oh < Ho; oh++) {
-      for (let ow = 0; ow < Wo; ow++) {
-        const rowBase = ((n * Ho + oh) * Wo + ow) * cols;
-        for (let ki = 0; ki < kh; ki++) {
-          const y = oh * str[0]! + ki * rd[0]! - pad[0]![0];
-          if (y < 0 || y >= hSpan || y % ld[0]! !== 0) continue;
-          const iy = y / ld[0]!;
-          for (let kj = 0; kj < kw; kj++) {
-            const x = ow * str[1]! + kj * rd[1]! - pad[1]![0];
-            if (x < 0 || x >= wSpan || x % ld[1]! !== 0) continue;
-            const ix = x / ld[1]!;
-            const s = ((n * H! + iy) * W! + ix) * C!;
-            const d = rowBase + (ki * kw + kj) * C!;
-            if (scatter) for (let c = 0; c < C!; c++) src[s + c] = src[s + c]! + dst[d + c]!;
-            else for (let c = 0; c < C!; c++) dst[d + c] = src[s + c]!;
-          }
-        }
-      }
-    }
-  }
-}
-
-export function patchesShape(op: string, inShape: Shape, p: ConvPatchesParams): number[] {
-  const nsp = inShape.length - 2;
-  if (nsp < 1 || nsp > 2)
-    throw new ShapeError(
-      `${op}: only 1-D and 2-D convolutions are supported, got input ${fmtShape(inShape)}`,
-    );
-  const out = [inShape[0]!];
-  for (let i = 0; i < nsp; i++) {
-    out.push(
-      windowOutSize(
-        inShape[i + 1]!,
-        p.window[i]!,
-        p.strides[i]!,
-        p.padding[i]!,
-        p.lhsDilation[i]!,
-        p.rhsDilation[i]!,
-      ),
-    );
-  }
-  out.push(sizeOf(p.window) * inShape[nsp + 1]!);
-  return out;
+function padBuffer(x: ConcreteArray, p: Parameters<Kernel<'pad'>>[1]): ConcreteArray {
+  const { lo, hi, interior, value } = p;
+  const shape = x.shape.map((d, i) => lo[i]! + hi[i]! + d + Math.max(0, d - 1) * interior[i]!);
+  const out = allocate(x.dtype, sizeOf(shape));
+  // A fresh array is already +0; only other values need a fill.
+  if (!Object.is(value, 0)) out.fill(value);
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(shape);
+  const count: number[] = [];
+  let srcOff = 0;
+  let dstOff = 0;
+  x.shape.forEach((d, i) => {
+    const step = interior[i]! + 1;
+    const first = lo[i]! >= 0 ? 0 : Math.ceil(-lo[i]! / step);
+    const last = Math.min(d - 1, Math.floor((shape[i]! - 1 - lo[i]!) / step));
+    count.push(Math.max(0, last - first + 1));
+    srcOff += first * inStrides[i]!;
+    dstOff += (lo[i]! + first * step) * outStrides[i]!;
+  });
+  const steps = outStrides.map((s, i) => s * (interior[i]! + 1));
+  if (sizeOf(count) > 0) copyStrided(x.buffer, srcOff, inStrides, out, dstOff, steps, count);
+  return make(out, shape, x.dtype);
 }
 
 const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
@@ -481,9 +346,9 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
       strides[d] = x!.shape[i] === 1 && shape[d] !== 1 ? 0 : inStrides[i]!;
     });
     const out = allocate(x!.dtype, sizeOf(shape));
-    // A single value (scalars, size-1 arrays) is a fill, not a strided walk.
-    if (x!.size === 1) out.fill(x!.buffer[0]!);
-    else stridedCopy(x!.buffer, out, shape, strides, 0);
+    // Broadcasting a zero (the zeros autodiff makes) into a fresh, zeroed array is a no-op.
+    if (!(x!.size === 1 && isZeroBits(x!.buffer)))
+      copyStrided(x!.buffer, 0, strides, out, 0, stridesOf(shape), shape);
     return [make(out, shape, x!.dtype)];
   },
   reshape: ([x], { shape }) => [make(x!.buffer, shape, x!.dtype)],
@@ -493,55 +358,29 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
     const shape = start.map((s, i) => Math.max(0, Math.ceil((limit[i]! - s) / strides[i]!)));
     const offset = start.reduce((acc, s, i) => acc + s * inStrides[i]!, 0);
     const out = allocate(x!.dtype, sizeOf(shape));
-    if (out.length > 0)
-      stridedCopy(
-        x!.buffer,
-        out,
-        shape,
-        inStrides.map((st, i) => st * strides[i]!),
-        offset,
-      );
+    const steps = inStrides.map((st, i) => st * strides[i]!);
+    if (out.length > 0) copyStrided(x!.buffer, offset, steps, out, 0, stridesOf(shape), shape);
     return [make(out, shape, x!.dtype)];
   },
-  pad: ([x], { lo, hi, interior, value }) => {
-    const shape = x!.shape.map((d, i) => lo[i]! + hi[i]! + d + Math.max(0, d - 1) * interior[i]!);
-    const out = allocate(x!.dtype, sizeOf(shape)).fill(value);
-    if (x!.size === 0) return [make(out, shape, x!.dtype)];
-    // Write the input through a strided view of the output: the same odometer, reversed.
-    const outStrides = stridesOf(shape);
-    const offset = lo.reduce((acc, l, i) => acc + l * outStrides[i]!, 0);
-    const steps = outStrides.map((s, i) => s * (interior[i]! + 1));
-    const nd = x!.ndim;
-    const idx = new Array<number>(nd).fill(0);
-    const src = x!.buffer;
-    let base = offset;
-    const inner = nd === 0 ? 1 : x!.shape[nd - 1]!;
-    const innerStep = nd === 0 ? 0 : steps[nd - 1]!;
-    for (let i = 0; i < x!.size; i += inner) {
-      for (let j = 0; j < inner; j++) out[base + j * innerStep] = src[i + j]!;
-      for (let ax = nd - 2; ax >= 0; ax--) {
-        idx[ax]!++;
-        base += steps[ax]!;
-        if (idx[ax]! < x!.shape[ax]!) break;
-        base -= steps[ax]! * x!.shape[ax]!;
-        idx[ax] = 0;
-      }
-    }
-    return [make(out, shape, x!.dtype)];
-  },
+  pad: ([x], p) => [padBuffer(x!, p)],
   concatenate: (xs, { axis }) => {
     const first = xs[0]!;
     const shape = [...first.shape];
     shape[axis] = xs.reduce((a, x) => a + x.shape[axis]!, 0);
     const out = allocate(first.dtype, sizeOf(shape));
-    const outer = sizeOf(shape.slice(0, axis));
-    const rowOut = sizeOf(shape.slice(axis));
-    let col = 0;
+    const outStrides = stridesOf(shape);
+    let at = 0;
     for (const x of xs) {
-      const row = sizeOf(x.shape.slice(axis));
-      for (let o = 0; o < outer; o++)
-        out.set(x.buffer.subarray(o * row, (o + 1) * row), o * rowOut + col);
-      col += row;
+      copyStrided(
+        x.buffer,
+        0,
+        stridesOf(x.shape),
+        out,
+        at * outStrides[axis]!,
+        outStrides,
+        x.shape,
+      );
+      at += x.shape[axis]!;
     }
     return [make(out, shape, first.dtype)];
   },
@@ -550,17 +389,19 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
     const ib = idx!.buffer;
     const shape = [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)];
     const out = allocate(x!.dtype, sizeOf(shape));
-    const src = x!.buffer;
     const m = ib.length;
     for (let j = 0; j < m; j++) checkIndex('gather', ib[j]!, n);
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < m; j++) {
-        const s = (o * n + ib[j]!) * inner;
-        const d = (o * m + j) * inner;
-        if (inner === 1) out[d] = src[s]!;
-        else out.set(src.subarray(s, s + inner), d);
-      }
-    }
+    // Rows move as words, so one loop serves every dtype.
+    withWords(x!.buffer, out, (src, dst, w) =>
+      gatherRows(
+        src,
+        dst,
+        ib instanceof Int32Array ? ib : Int32Array.from(ib),
+        outer,
+        n,
+        inner * w,
+      ),
+    );
     return [make(out, shape, x!.dtype)];
   },
   scatter_add: ([upd, idx], { axis, size, shape }) => {
@@ -569,26 +410,24 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
     const inner = sizeOf(shape.slice(axis + 1));
     const ib = idx!.buffer;
     const m = ib.length;
+    for (let j = 0; j < m; j++) checkIndex('scatter_add', ib[j]!, size);
+    const add = addLoop(out);
     const ub = upd!.buffer;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < m; j++) {
-        const d = (o * size + checkIndex('scatter_add', ib[j]!, size)) * inner;
-        const s = (o * m + j) * inner;
-        for (let t = 0; t < inner; t++) out[d + t] = out[d + t]! + ub[s + t]!;
-      }
-    }
+    for (let o = 0, s = 0; o < outer; o++)
+      for (let j = 0; j < m; j++, s += inner)
+        add(ub, s, 1, out, (o * size + ib[j]!) * inner, 1, inner);
     return [make(out, shape, upd!.dtype)];
   },
   dot_general: ([a, b], p) => [dotGeneral(a!, b!, p)],
   conv_patches: ([x], p) => {
     const shape = patchesShape('conv', x!.shape, p);
     const out = allocate(x!.dtype, sizeOf(shape));
-    patches(x!.buffer, out, x!.shape, p, false);
+    im2col(x!.buffer, out, x!.shape, p);
     return [make(out, shape, x!.dtype)];
   },
   conv_patches_transpose: ([cols], p) => {
     const out = allocate(cols!.dtype, sizeOf(p.inputShape));
-    patches(out, cols!.buffer, p.inputShape, p, true);
+    col2im(cols!.buffer, out, p.inputShape, p);
     return [make(out, p.inputShape, cols!.dtype)];
   },
 };

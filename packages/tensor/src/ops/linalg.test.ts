@@ -179,6 +179,28 @@ describe('einsum', () => {
     ]);
   });
 
+  it('contracts operands stored transposed (the layouts of matmul gradients)', () => {
+    // Large enough for the WASM kernel, which reads transposed operands in place.
+    const [bt, m, k, n] = [2, 17, 33, 20];
+    const a = jt.random.normal(jt.random.key(1), [bt, m, k]);
+    const b = jt.random.normal(jt.random.key(2), [bt, k, n]);
+    const expected = a.toArray() as number[][][];
+    const want = expected.map((ai, i) => naiveMatmul(ai, (b.toArray() as number[][][])[i]!));
+    const at = jt.swapAxes(a, 1, 2);
+    const btr = jt.swapAxes(b, 1, 2);
+    for (const got of [
+      jt.einsum('bmk,bkn->bmn', a, b),
+      jt.einsum('bkm,bkn->bmn', at, b),
+      jt.einsum('bmk,bnk->bmn', a, btr),
+      jt.einsum('bkm,bnk->bmn', at, btr),
+    ]) {
+      const g = got.toArray() as number[][][];
+      for (const [i, gi] of g.entries())
+        for (const [r, row] of gi.entries())
+          for (const [c, v] of row.entries()) expect(v).toBeCloseTo(want[i]![r]![c]!, 4);
+    }
+  });
+
   it('batched contraction equals matmul', () => {
     const a = jt.arange(12).astype('float32').reshape([2, 2, 3]);
     const b = jt.arange(24).astype('float32').reshape([2, 3, 4]);

@@ -44,12 +44,19 @@ export function matmul(a: ArrayLike, b: ArrayLike): Array {
       `matmul: batch dimensions do not broadcast: ${fmtShape(asArray(a).shape)} @ ${fmtShape(asArray(b).shape)}`,
     );
   }
-  const batch = broadcastShapes('matmul', xb, yb);
-  x = broadcastTo(x, [...batch, ...x.shape.slice(-2)]);
-  y = broadcastTo(y, [...batch, ...y.shape.slice(-2)]);
-  const nb = batch.length;
-  const bd = [...batch.keys()];
-  let out = bind1('dot_general', [x, y], { contract: [[nb + 1], [nb]], batch: [bd, bd] });
+  let out: Array;
+  if (yb.length === 0) {
+    // A matrix on the right (a dense layer): contract straight over x's last axis. Its
+    // leading axes are free axes of one product, not a batch the matrix is copied into.
+    out = bind1('dot_general', [x, y], { contract: [[x.ndim - 1], [0]], batch: [[], []] });
+  } else {
+    const batch = broadcastShapes('matmul', xb, yb);
+    x = broadcastTo(x, [...batch, ...x.shape.slice(-2)]);
+    y = broadcastTo(y, [...batch, ...y.shape.slice(-2)]);
+    const bd = [...batch.keys()];
+    const nb = batch.length;
+    out = bind1('dot_general', [x, y], { contract: [[nb + 1], [nb]], batch: [bd, bd] });
+  }
   if (vecR) out = squeeze(out, -1);
   if (vecL) out = squeeze(out, vecR ? -1 : -2);
   return out;

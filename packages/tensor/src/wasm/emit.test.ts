@@ -107,6 +107,64 @@ describe('ModuleBuilder', () => {
     expect(sum(64, 0)).toBe(0);
   });
 
+  it('encodes SIMD opcodes as LEB128 after the 0xfd prefix, and constants little-endian', () => {
+    // Body = [size, 0 local groups, ...code, end]: the code is everything in between.
+    const code = (emit: (f: FunctionBuilder) => void) => {
+      const f = new FunctionBuilder([]);
+      emit(f);
+      return f.encodeBody().slice(2, -1);
+    };
+    expect(code((f) => f.v128Bitselect())).toEqual([0xfd, 0x52]);
+    expect(code((f) => f.f32x4Pmin())).toEqual([0xfd, 0xea, 0x01]);
+    expect(code((f) => f.i32x4TruncSatF32x4S())).toEqual([0xfd, 0xf8, 0x01]);
+    expect(code((f) => f.f32Const(1.5))).toEqual([0x43, 0x00, 0x00, 0xc0, 0x3f]);
+    expect(code((f) => f.f64Const(-2))).toEqual([0x44, 0, 0, 0, 0, 0, 0, 0, 0xc0]);
+    expect(code((f) => f.i32x4Const(-1))).toEqual([
+      0xfd,
+      0x0c,
+      ...new Array<number>(16).fill(0xff),
+    ]);
+    expect(() => code((f) => f.i8x16Shuffle([32, ...new Array<number>(15).fill(0)]))).toThrow(
+      RangeError,
+    );
+  });
+
+  it('runs the lane-wise compare, select, convert and f64x2 instructions', () => {
+    // run(p): reads a = f32x4 at p, b = f32x4 at p + 16, writes at p + 32 ...:
+    //   bitselect(a, b, a > b), nearest(a) as i32, f32(1 / sqrt(f64(a_lo))), the
+    //   comparison mask narrowed to bytes and negated (0 / 1).
+    const { i32 } = ValType;
+    const f = new FunctionBuilder([i32]);
+    const a = f.local(ValType.v128);
+    const b = f.local(ValType.v128);
+    f.get(0).v128Load().set(a).get(0).v128Load(16).set(b);
+    f.get(0).get(a).get(b).get(a).get(b).f32x4Gt().v128Bitselect().v128Store(32);
+    f.get(0).get(a).f32x4Nearest().i32x4TruncSatF32x4S().v128Store(48);
+    f.get(0).f64x2Const(1).get(a).f64x2PromoteLowF32x4().f64x2Sqrt().f64x2Div();
+    f.f32x4DemoteF64x2Zero().v128Store(64);
+    f.get(0).get(a).get(b).f32x4Gt().get(a).get(b).f32x4Lt().i16x8NarrowI32x4S();
+    f.v128Zero().i8x16NarrowI16x8S().i8x16Neg().v128Store(80);
+    const mod = new ModuleBuilder().importMemory({
+      module: 'env',
+      name: 'memory',
+      initial: 1,
+      maximum: 1,
+      shared: false,
+    });
+    mod.addFunction('run', f);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(mod.encode()), {
+      env: { memory },
+    });
+    const f32 = new Float32Array(memory.buffer);
+    f32.set([4, -2.5, 0.25, Number.NaN, 1, 3.5, -1, 2], 0);
+    (inst.exports.run as (p: number) => void)(0);
+    expect(Array.from(f32.subarray(8, 12))).toEqual([4, 3.5, 0.25, 2]);
+    expect(Array.from(new Int32Array(memory.buffer, 48, 4))).toEqual([4, -2, 0, 0]);
+    expect(Array.from(f32.subarray(16, 18))).toEqual([0.5, Number.NaN]);
+    expect(Array.from(new Uint8Array(memory.buffer, 80, 8))).toEqual([1, 0, 1, 0, 0, 1, 0, 0]);
+  });
+
   it('declares a shared memory import that accepts a shared memory', () => {
     const mod = new ModuleBuilder().importMemory({
       module: 'env',

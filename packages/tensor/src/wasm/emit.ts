@@ -1,8 +1,8 @@
 /**
  * A tiny WebAssembly binary emitter: just enough of the format (types, one imported
  * shared memory, functions, exports, code) and of the instruction set (i32 arithmetic,
- * control flow, f32 and v128 memory access, a few f32x4 ops) to generate numeric kernels
- * at run time. Generating the bytes in TypeScript keeps the package free of committed
+ * control flow, f32/f64 scalars, v128 memory access, and the f32x4, f64x2, i32x4 and
+ * bitwise SIMD ops the kernels use) to generate numeric kernels at run time. Generating the bytes in TypeScript keeps the package free of committed
  * binaries and of any build-time compiler, and lets a kernel's tile sizes be parameters.
  *
  * The encoding follows the WebAssembly core specification (binary format, section 5)
@@ -52,6 +52,15 @@ export function sleb128(value: number): number[] {
 function encodeString(s: string): number[] {
   const bytes = Array.from(new TextEncoder().encode(s));
   return [...uleb128(bytes.length), ...bytes];
+}
+
+/** Little-endian bytes of one number stored as `kind` (WebAssembly is little-endian). */
+function leBytes(kind: 'f32' | 'f64' | 'i32', value: number): number[] {
+  const view = new DataView(new ArrayBuffer(8));
+  if (kind === 'f32') view.setFloat32(0, value, true);
+  else if (kind === 'f64') view.setFloat64(0, value, true);
+  else view.setInt32(0, value, true);
+  return Array.from(new Uint8Array(view.buffer, 0, kind === 'f64' ? 8 : 4));
 }
 
 function encodeVector(items: readonly number[][]): number[] {
@@ -131,6 +140,18 @@ export class FunctionBuilder {
   i32GeS(): this {
     return this.raw(0x4e);
   }
+  i32And(): this {
+    return this.raw(0x71);
+  }
+  i32Or(): this {
+    return this.raw(0x72);
+  }
+  i32ShrS(): this {
+    return this.raw(0x75);
+  }
+  i32ShrU(): this {
+    return this.raw(0x76);
+  }
   /** `select` with an explicit i32 result keeps the encoding valid for any operand type. */
   select(): this {
     return this.raw(0x1b);
@@ -143,11 +164,42 @@ export class FunctionBuilder {
   f32Store(offset = 0, align = 2): this {
     return this.raw(0x38, align, ...uleb128(offset));
   }
+  f64Load(offset = 0, align = 3): this {
+    return this.raw(0x2b, align, ...uleb128(offset));
+  }
+  f64Store(offset = 0, align = 3): this {
+    return this.raw(0x39, align, ...uleb128(offset));
+  }
   f32Add(): this {
     return this.raw(0x92);
   }
   f32Const0(): this {
     return this.raw(0x43, 0, 0, 0, 0);
+  }
+  /** `f32.const`: `value` rounded to float32, little-endian. */
+  f32Const(value: number): this {
+    return this.raw(0x43, ...leBytes('f32', value));
+  }
+  f64Const(value: number): this {
+    return this.raw(0x44, ...leBytes('f64', value));
+  }
+  f32Eq(): this {
+    return this.raw(0x5b);
+  }
+  f32Ne(): this {
+    return this.raw(0x5c);
+  }
+  f32Gt(): this {
+    return this.raw(0x5e);
+  }
+  f64Add(): this {
+    return this.raw(0xa0);
+  }
+  f32DemoteF64(): this {
+    return this.raw(0xb6);
+  }
+  f64PromoteF32(): this {
+    return this.raw(0xbb);
   }
 
   // SIMD (0xfd prefix, LEB-encoded opcode).
@@ -166,14 +218,175 @@ export class FunctionBuilder {
   v128Zero(): this {
     return this.simd(0x0c, ...new Array<number>(16).fill(0));
   }
+  /** `v128.const` with 16 explicit bytes (lane 0 first). */
+  v128Const(bytes: readonly number[]): this {
+    if (bytes.length !== 16)
+      throw new RangeError(`v128Const: expected 16 bytes, got ${bytes.length}`);
+    return this.simd(0x0c, ...bytes);
+  }
+  /** A `v128.const` with `value` (rounded to float32) in all four lanes. */
+  f32x4Const(value: number): this {
+    return this.v128Const(new Array<number[]>(4).fill(leBytes('f32', value)).flat());
+  }
+  /** A `v128.const` with the i32 `value` in all four lanes. */
+  i32x4Const(value: number): this {
+    return this.v128Const(new Array<number[]>(4).fill(leBytes('i32', value)).flat());
+  }
+  /** A `v128.const` with `value` in both f64 lanes. */
+  f64x2Const(value: number): this {
+    const b = leBytes('f64', value);
+    return this.v128Const([...b, ...b]);
+  }
+  /** Picks 16 bytes out of the concatenation of the two operands (indices 0..31). */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((l) => l < 0 || l > 31)) {
+      throw new RangeError(`i8x16Shuffle: expected 16 lane indices in 0..31`);
+    }
+    return this.simd(0x0d, ...lanes);
+  }
   f32x4Splat(): this {
     return this.simd(0x13);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(0x1f, lane);
+  }
+  f64x2ExtractLane(lane: number): this {
+    return this.simd(0x21, lane);
+  }
+
+  // Lane-wise comparisons give all-ones / all-zeros masks.
+  f32x4Eq(): this {
+    return this.simd(0x41);
+  }
+  f32x4Ne(): this {
+    return this.simd(0x42);
+  }
+  f32x4Lt(): this {
+    return this.simd(0x43);
+  }
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  f32x4Le(): this {
+    return this.simd(0x45);
+  }
+  f32x4Ge(): this {
+    return this.simd(0x46);
+  }
+
+  // Bitwise.
+  v128Not(): this {
+    return this.simd(0x4d);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  /** `a & ~b`. */
+  v128AndNot(): this {
+    return this.simd(0x4f);
+  }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  v128Xor(): this {
+    return this.simd(0x51);
+  }
+  /** Pops `a, b, mask`; pushes `(a & mask) | (b & ~mask)`. */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+
+  // Conversions and integer lanes.
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  i8x16Neg(): this {
+    return this.simd(0x61);
+  }
+  i8x16NarrowI16x8S(): this {
+    return this.simd(0x65);
+  }
+  i16x8NarrowI32x4S(): this {
+    return this.simd(0x85);
+  }
+  i16x8ExtendLowI8x16S(): this {
+    return this.simd(0x87);
+  }
+  i16x8ExtendHighI8x16S(): this {
+    return this.simd(0x88);
+  }
+  i32x4ExtendLowI16x8S(): this {
+    return this.simd(0xa7);
+  }
+  i32x4ExtendHighI16x8S(): this {
+    return this.simd(0xa8);
+  }
+  /** Shifts take the vector, then an i32 count. */
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  i32x4ShrS(): this {
+    return this.simd(0xac);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  /** Truncates toward zero, saturating; NaN gives 0. */
+  i32x4TruncSatF32x4S(): this {
+    return this.simd(0xf8);
+  }
+  f32x4ConvertI32x4S(): this {
+    return this.simd(0xfa);
+  }
+
+  // f32x4 and f64x2 arithmetic.
+  /** Round to nearest, ties to even. */
+  f32x4Nearest(): this {
+    return this.simd(0x6a);
+  }
+  f32x4Abs(): this {
+    return this.simd(0xe0);
+  }
+  f32x4Neg(): this {
+    return this.simd(0xe1);
+  }
+  f32x4Sqrt(): this {
+    return this.simd(0xe3);
   }
   f32x4Add(): this {
     return this.simd(0xe4);
   }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
   f32x4Mul(): this {
     return this.simd(0xe6);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  /** Pops `a, b`; pushes `b < a ? b : a` per lane (one `minps` on x64; NaN in `a` stays). */
+  f32x4Pmin(): this {
+    return this.simd(0xea);
+  }
+  /** Pops `a, b`; pushes `a < b ? b : a` per lane (one `maxps` on x64; NaN in `a` stays). */
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  f64x2Sqrt(): this {
+    return this.simd(0xef);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Div(): this {
+    return this.simd(0xf3);
   }
   /** Relaxed SIMD `a * b + c`, fused or not at the engine's choice. */
   f32x4RelaxedMadd(): this {

@@ -176,6 +176,40 @@ describe('matmulF32 (calling thread only)', () => {
     }
   });
 
+  it('reuses a kept packed operand only for the same array, layout and shape', () => {
+    const [m, k, n] = [9, 70, 40];
+    const a = randomArray(m * k, 51);
+    const b = randomArray(k * n, 52);
+    const other = randomArray(k * n, 53);
+    const run = (bb: Float32Array, transB: boolean, cacheB = true) => {
+      const out = new Float32Array(m * n);
+      matmulF32Batched(a, bb, out, 1, m, k, n, { transB, cacheB });
+      return out;
+    };
+    for (let rep = 0; rep < 3; rep++) {
+      for (const transB of [false, true]) {
+        expectClose(run(b, transB), reference(a, b, m, k, n, false, transB), k);
+        expectClose(run(other, transB), reference(a, other, m, k, n, false, transB), k);
+        expectClose(run(b.slice(), transB, false), reference(a, b, m, k, n, false, transB), k);
+      }
+    }
+    // A different shape over the same array is a different operand.
+    const a2 = randomArray(m * k * 2, 54);
+    const out = new Float32Array(m * (n / 2));
+    matmulF32Batched(a2, b, out, 1, m, k * 2, n / 2, { cacheB: true });
+    expectClose(out, reference(a2, b, m, k * 2, n / 2), k * 2);
+    // Many distinct operands overflow the kept area, which then starts over; operands
+    // too large to keep are packed per call.
+    for (const [i, [kk, nn]] of [...Array(12).fill([400, 500]), [1500, 1500]].entries()) {
+      const bb = randomArray(kk * nn, 60 + i);
+      const aa = randomArray(2 * kk, 70 + i);
+      const o = new Float32Array(2 * nn);
+      matmulF32Batched(aa, bb, o, 1, 2, kk, nn, { cacheB: true });
+      if (i % 4 === 0) expectClose(o, reference(aa, bb, 2, kk, nn), kk);
+    }
+    expectClose(run(b, false), reference(a, b, m, k, n), k);
+  });
+
   it('handles empty dimensions', () => {
     expect(matmulF32(new Float32Array(0), new Float32Array(0), 0, 3, 0).length).toBe(0);
     expect(Array.from(matmulF32(new Float32Array(0), new Float32Array(0), 2, 0, 2))).toEqual([
@@ -217,11 +251,11 @@ describe('matmulF32 (worker pool)', () => {
   });
 
   it.each([
-    [257, 129, 65],
+    [257, 129, 129],
     [300, 300, 300],
     [8, 700, 900],
-    [513, 65, 31],
-    [96, 96, 96],
+    [513, 129, 65],
+    [160, 160, 170],
   ] as const)('%i x %i x %i matches a float64 triple loop on all threads', (m, k, n) => {
     const a = randomArray(m * k, 5 * m + k);
     const b = randomArray(k * n, 3 * n + 1);

@@ -43,12 +43,39 @@ interface Runtime {
   readonly mainCanBlock: boolean;
   workers: PoolWorker[];
   f32: Float32Array;
+  /** Packed B operands kept at the bottom of memory; see `lookupPackedB`. */
+  packs: PackedB[];
+  /** Bytes reserved for `packs` at offset `ALIGN`; it grows up to PACK_CACHE_MAX_BYTES. */
+  packBytes: number;
+}
+
+/** A packed right operand kept in wasm memory, keyed by the caller's array object. */
+interface PackedB {
+  readonly source: WeakRef<Float32Array>;
+  readonly transB: boolean;
+  readonly batch: number;
+  readonly k: number;
+  readonly n: number;
+  /** Byte offset of the first matrix's packed panels. */
+  readonly offset: number;
+  readonly bytes: number;
 }
 
 const PAGE = 65536;
 const ALIGN = 64;
-/** Below this many multiply-adds, waking workers costs more than it saves. */
-const PARALLEL_MIN_MACS = 1 << 18;
+/**
+ * Below this many multiply-adds, waking workers costs more than it saves: measured on a
+ * [32,128]·[128,512] product (2^21), one thread takes 124 µs and two 145 µs.
+ */
+const PARALLEL_MIN_MACS = 1 << 22;
+/**
+ * Packed operands kept for reuse (see `cacheB`) take at most this many bytes, and only
+ * packs up to a quarter of it are kept. Reuse pays when packing costs as much as the
+ * product (few rows, a small weight reused at every time step); large operands are
+ * packed cheaply relative to their product, and keeping them grew the CNN's memory by
+ * over 100 MB.
+ */
+const PACK_CACHE_MAX_BYTES = 4 << 20;
 
 let runtime: Runtime | null | undefined;
 let requestedThreads: number | undefined;
@@ -102,6 +129,8 @@ function createRuntime(): Runtime | null {
         mainCanBlock: canBlock(),
         workers: [],
         f32: new Float32Array(memory.buffer),
+        packs: [],
+        packBytes: 0,
       };
     } catch {
       // An engine without SIMD, threads or shared memory throws somewhere above; try
@@ -211,6 +240,43 @@ export interface MatmulF32Options {
   readonly transB?: boolean;
   /** Add the product to `out` instead of overwriting it. */
   readonly accumulate?: boolean;
+  /**
+   * Promise that `b` is never modified, so its packed form may be kept in wasm memory and
+   * reused when the same array object comes back (a recurrent weight used at every time
+   * step). The backend sets it: its arrays are immutable.
+   */
+  readonly cacheB?: boolean;
+}
+
+/**
+ * The packed form of `b` kept by an earlier call, or a place to keep it (`hit` false),
+ * or undefined when it is too big to keep. Entries whose array was collected, or that no
+ * longer fit, are dropped; the area is reset when full, so old entries cost nothing.
+ */
+function lookupPackedB(
+  rt: Runtime,
+  b: Float32Array,
+  transB: boolean,
+  batch: number,
+  k: number,
+  n: number,
+  bytes: number,
+): { offset: number; hit: boolean } | undefined {
+  const found = rt.packs.find(
+    (e) =>
+      e.source.deref() === b && e.transB === transB && e.batch === batch && e.k === k && e.n === n,
+  );
+  if (found) return { offset: found.offset, hit: true };
+  if (bytes > PACK_CACHE_MAX_BYTES / 4) return undefined;
+  rt.packs = rt.packs.filter((e) => e.source.deref() !== undefined);
+  let end = rt.packs.reduce((top, e) => Math.max(top, e.offset + e.bytes), ALIGN);
+  if (end + bytes > ALIGN + PACK_CACHE_MAX_BYTES) {
+    rt.packs = [];
+    end = ALIGN;
+  }
+  rt.packBytes = Math.max(rt.packBytes, end + bytes - ALIGN);
+  rt.packs.push({ source: new WeakRef(b), transB, batch, k, n, offset: end, bytes });
+  return { offset: end, hit: false };
 }
 
 /**
@@ -281,17 +347,24 @@ export function matmulF32Batched(
   if (threads > 1) resizePool(rt, threads - 1);
   const slots = threads > 1 ? rt.workers.length + 1 : 1;
 
-  // Layout: [scratch per thread][A][B][packed B][C], each 64-byte aligned.
+  // Layout: [kept packed B operands][scratch per thread][A][B][packed B][C], 64-byte
+  // aligned. Only the kept packs outlive the call; everything after them is per call.
   const kPad = roundUp(k, unroll);
   const panels = Math.ceil(n / nr);
   const tmpOffset = mc * kc * 4;
   const scratchStride = roundUp(tmpOffset + mr * nr * 4, ALIGN);
-  const scratch = ALIGN;
   const bpStride = panels * kPad * nr * 4;
+  const transB = options.transB === true;
+  const kept =
+    options.cacheB === true
+      ? lookupPackedB(rt, b, transB, batch, k, n, batch * bpStride)
+      : undefined;
+  const scratch = roundUp(ALIGN + rt.packBytes, ALIGN);
   const aOff = scratch + slots * scratchStride;
   const bOff = roundUp(aOff + batch * aSize * 4, ALIGN);
-  const bpOff = roundUp(bOff + batch * bSize * 4, ALIGN);
-  const cOff = roundUp(bpOff + batch * bpStride, ALIGN);
+  const bEnd = kept?.hit ? bOff : roundUp(bOff + batch * bSize * 4, ALIGN);
+  const bpOff = kept ? kept.offset : bEnd;
+  const cOff = kept ? bEnd : roundUp(bEnd + batch * bpStride, ALIGN);
   const end = cOff + batch * cSize * 4;
   if (end > MEMORY_MAX_PAGES * PAGE) {
     throw new RangeError(`matmulF32: ${batch} x [${m},${k}] @ [${k},${n}] needs more than 4 GiB`);
@@ -299,13 +372,15 @@ export function matmulF32Batched(
   ensureBytes(rt, end);
   const f32 = rt.f32;
   f32.set(a.subarray(0, batch * aSize), aOff / 4);
-  f32.set(b.subarray(0, batch * bSize), bOff / 4);
   if (accumulate) f32.set(out.subarray(0, batch * cSize), cOff / 4);
 
   const [rsA, csA] = options.transA === true ? [1, m] : [k, 1];
-  const [rsB, csB] = options.transB === true ? [1, k] : [n, 1];
-  for (let i = 0; i < batch; i++) {
-    rt.ex.pack_b(bOff + i * bSize * 4, rsB, csB, bpOff + i * bpStride, k, kPad, n, 0, panels);
+  const [rsB, csB] = transB ? [1, k] : [n, 1];
+  if (!kept?.hit) {
+    f32.set(b.subarray(0, batch * bSize), bOff / 4);
+    for (let i = 0; i < batch; i++) {
+      rt.ex.pack_b(bOff + i * bSize * 4, rsB, csB, bpOff + i * bpStride, k, kPad, n, 0, panels);
+    }
   }
 
   // Tickets: about six per thread so a thread that the OS descheduled (the machine may

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { ConcreteArray } from '../core/array';
+import type { DType } from '../dtype';
+import { sizeOf } from '../shape';
+import type { KernelPrimitive } from './backend';
+import { cpuBackend } from './cpu';
+import { wasmBackend } from './wasm';
+
+/** Deterministic uniform [0, 1) numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+const SPECIAL = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1];
+
+function array(shape: number[], seed: number, dtype: DType = 'float32'): ConcreteArray {
+  const r = rng(seed);
+  const n = sizeOf(shape);
+  const data = new (dtype === 'float64' ? Float64Array : Float32Array)(n).map((_, i) =>
+    i < SPECIAL.length ? SPECIAL[i]! : (r() - 0.5) * 20,
+  );
+  return new ConcreteArray(data, shape, dtype);
+}
+
+function bools(shape: number[], seed: number): ConcreteArray {
+  const r = rng(seed);
+  return new ConcreteArray(
+    new Uint8Array(sizeOf(shape)).map(() => (r() < 0.5 ? 1 : 0)),
+    shape,
+    'bool',
+  );
+}
+
+function ulps(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  const w = new Int32Array(new Float32Array([a, b]).buffer);
+  const ord = (x: number) => (x >= 0 ? x : -(x & 0x7fffffff));
+  return Math.abs(ord(w[0]!) - ord(w[1]!));
+}
+
+function run(
+  backend: 'wasm' | 'cpu',
+  op: KernelPrimitive,
+  inputs: ConcreteArray[],
+  params: object = {},
+): ConcreteArray {
+  const kernels = (backend === 'wasm' ? wasmBackend() : cpuBackend).kernels as unknown as Record<
+    string,
+    (i: ConcreteArray[], p: object) => ConcreteArray[]
+  >;
+  return kernels[op]!(inputs, params)[0]!;
+}
+
+/** Same dtype and shape, and elements within `maxUlps` (0: the same bits up to NaN payload). */
+function expectMatch(got: ConcreteArray, want: ConcreteArray, maxUlps = 0): void {
+  expect(got.dtype).toBe(want.dtype);
+  expect(got.shape).toEqual(want.shape);
+  const g = got.buffer;
+  const w = want.buffer;
+  for (let i = 0; i < w.length; i++) {
+    const ok =
+      maxUlps === 0
+        ? Object.is(g[i], w[i]) || (Number.isNaN(g[i]) && Number.isNaN(w[i]))
+        : ulps(g[i]!, w[i]!) <= maxUlps;
+    if (!ok) expect([i, g[i]]).toEqual([i, w[i]]);
+  }
+}
+
+describe('wasm backend: float32 elementwise kernels agree with the TypeScript ones', () => {
+  const shape = [7, 150]; // above every size threshold, not a multiple of 4 per row
+  const x = array(shape, 1);
+  const y = array(shape, 2);
+
+  it('exact maps, binary ops, comparisons and select are bitwise equal', () => {
+    for (const op of ['neg', 'abs', 'sqrt', 'rsqrt'] as const) {
+      expectMatch(run('wasm', op, [x]), run('cpu', op, [x]));
+    }
+    for (const op of ['add', 'sub', 'mul', 'div', 'max', 'min'] as const) {
+      expectMatch(run('wasm', op, [x, y]), run('cpu', op, [x, y]));
+      expectMatch(run('wasm', op, [x, x]), run('cpu', op, [x, x]));
+    }
+    for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+      expectMatch(run('wasm', op, [x, y]), run('cpu', op, [x, y]));
+      expectMatch(run('wasm', op, [x, x]), run('cpu', op, [x, x]));
+    }
+    const p = bools(shape, 3);
+    expectMatch(run('wasm', 'select', [p, x, y]), run('cpu', 'select', [p, x, y]));
+  });
+
+  it('transcendentals are within 2 ulp', () => {
+    for (const op of ['exp', 'expm1', 'log', 'log1p', 'tanh', 'logistic'] as const) {
+      expectMatch(run('wasm', op, [x]), run('cpu', op, [x]), 2);
+    }
+  });
+
+  it('other dtypes and small arrays take the TypeScript kernels', () => {
+    const d = array(shape, 4, 'float64');
+    const got = run('wasm', 'exp', [d]);
+    expect(got.dtype).toBe('float64');
+    expectMatch(got, run('cpu', 'exp', [d]));
+    const s = array([3], 5);
+    expectMatch(run('wasm', 'tanh', [s]), run('cpu', 'tanh', [s]));
+    expectMatch(run('wasm', 'add', [s, s]), run('cpu', 'add', [s, s]));
+  });
+});
+
+describe('wasm backend: reductions', () => {
+  const cases: [number[], number[]][] = [
+    [[40, 30], [1]],
+    [[40, 30], [0]],
+    [
+      [40, 30],
+      [0, 1],
+    ],
+    [
+      [6, 7, 8, 9],
+      [1, 2],
+    ],
+    [[6, 7, 8, 9], [3]],
+    [
+      [6, 7, 8, 9],
+      [0, 2],
+    ], // not contiguous: the TypeScript path
+    [
+      [6, 1, 8, 9],
+      [0, 2],
+    ], // contiguous once the size-1 axis is dropped
+    [[5, 1100], [0]], // more columns than one block
+    [[3, 0, 200], [1]],
+  ];
+
+  it('reduce_max is bitwise the TypeScript result; reduce_sum within 1 ulp', () => {
+    cases.forEach(([shape, axes], i) => {
+      const x = array(shape, 10 + i);
+      // Ties of ±0 and NaN rows exercise the TS kernel's order-dependent rules.
+      if (x.size > 50) x.buffer.fill(0, 8, 40).fill(-0, 20, 30);
+      expectMatch(
+        run('wasm', 'reduce_max', [x], { axes }),
+        run('cpu', 'reduce_max', [x], { axes }),
+      );
+      const finite = new ConcreteArray(
+        x.buffer.map((v) => (Number.isFinite(v) ? v : 1)),
+        x.shape,
+        'float32',
+      );
+      expectMatch(
+        run('wasm', 'reduce_sum', [finite], { axes }),
+        run('cpu', 'reduce_sum', [finite], { axes }),
+        1,
+      );
+    });
+  });
+});
