@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
 import { matmulF32, setNumThreads, wasmAvailable, whenThreadsReady } from '@jute/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { machinePeaks, type Peaks, peakLine } from './peak';
+import { machineLine, useTfBackend } from './report';
 
 /**
  * Square float32 matmul, GFLOP/s (2 n^3 / time) for Jute's WebAssembly kernel on one and
@@ -54,17 +53,6 @@ export function matmulTs(
       }
     }
   }
-}
-
-async function useTfBackend(name: 'cpu' | 'wasm'): Promise<void> {
-  if (name === 'wasm') {
-    // In Node the backend looks for its .wasm files beside the calling script; point it
-    // at the package's own dist folder.
-    const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
-    setWasmPaths(`${path.dirname(main)}${path.sep}`);
-  }
-  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to start`);
-  await tf.ready();
 }
 
 /** Inputs of the last TF.js setup, released by the next one. */
@@ -145,14 +133,9 @@ export async function runMatmulBench(
   if (!wasmAvailable()) throw new Error('WebAssembly SIMD is not available');
   const impls = [juteImpl(1), juteImpl('all'), tsImpl, tfImpl('cpu', 512), tfImpl('wasm')];
 
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(
-    `machine: ${cpu}, ${os.availableParallelism()} cores, node ${process.version}, ` +
-      `load average ${os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')}`,
-  );
+  console.log(machineLine());
+  const peaks = machinePeaks();
+  console.log(peakLine(peaks));
   const results = new Map<number, Map<string, number>>();
   for (const n of sizes) {
     const a = randomMatrix(n);
@@ -178,8 +161,21 @@ export async function runMatmulBench(
     results,
     impls.map((i) => i.name),
   );
+  printShareOfPeak(results, `jute-wasm x${os.availableParallelism()}`, peaks);
   setNumThreads(os.availableParallelism());
   return results;
+}
+
+/** The multi-threaded kernel's best rate as a share of the two peaks of `peak.ts`. */
+function printShareOfPeak(results: Map<number, Map<string, number>>, name: string, p: Peaks) {
+  const shares = [...results].map(([n, row]) => {
+    const g = row.get(name) ?? 0;
+    const pct = (x: number) => `${((100 * g) / x).toFixed(0)}%`;
+    return `n=${n} ${pct(p.wasmSimdGflops)} / ${pct(p.nativeGflops)}`;
+  });
+  console.log(
+    `${name}, share of the WebAssembly SIMD ceiling / of native peak: ${shares.join(', ')}`,
+  );
 }
 
 function printTable(results: Map<number, Map<string, number>>, names: string[]): void {
