@@ -1,3 +1,4 @@
+import { allocate } from '../dtype';
 import { ShapeError } from '../errors';
 import {
   type BinaryKernel,
@@ -148,7 +149,14 @@ function streamed<T extends Data>(
 /** `op(x)` elementwise. */
 export function unaryF32(op: UnaryKernel, x: Float32Array): Float32Array {
   const rt = runtimeOrThrow(op);
-  return streamed(rt, kernel(rt, op), [0, 0, 0, 0], [x], new Float32Array(x.length), 0);
+  return streamed(
+    rt,
+    kernel(rt, op),
+    [0, 0, 0, 0],
+    [x],
+    allocate('float32', x.length) as Float32Array,
+    0,
+  );
 }
 
 /** `a op b` elementwise over arrays of equal length. */
@@ -156,7 +164,14 @@ export function binaryF32(op: BinaryKernel, a: Float32Array, b: Float32Array): F
   const rt = runtimeOrThrow(op);
   checkLengths(op, [a, b]);
   const args = [0, REGION, 0, 0] as const;
-  return streamed(rt, kernel(rt, op), args, [a, b], new Float32Array(a.length), 0);
+  return streamed(
+    rt,
+    kernel(rt, op),
+    args,
+    [a, b],
+    allocate('float32', a.length) as Float32Array,
+    0,
+  );
 }
 
 /** `a op b ? 1 : 0` elementwise (a `bool` buffer). */
@@ -164,7 +179,7 @@ export function compareF32(op: CompareKernel, a: Float32Array, b: Float32Array):
   const rt = runtimeOrThrow(op);
   checkLengths(op, [a, b]);
   const args = [0, REGION, 2 * REGION, 0] as const;
-  return streamed(rt, kernel(rt, op), args, [a, b], new Uint8Array(a.length), 2);
+  return streamed(rt, kernel(rt, op), args, [a, b], allocate('bool', a.length) as Uint8Array, 2);
 }
 
 /** `pred ? t : f` elementwise, bit for bit. */
@@ -172,7 +187,14 @@ export function selectF32(pred: Uint8Array, t: Float32Array, f: Float32Array): F
   const rt = runtimeOrThrow('select');
   checkLengths('select', [pred, t, f]);
   const args = [2 * REGION, 0, REGION, 0] as const;
-  return streamed(rt, kernel(rt, 'select'), args, [t, f, pred], new Float32Array(t.length), 0);
+  return streamed(
+    rt,
+    kernel(rt, 'select'),
+    args,
+    [t, f, pred],
+    allocate('float32', t.length) as Float32Array,
+    0,
+  );
 }
 
 /** Columns of `[outer, r, inner]` reduced per call, so the accumulator row stays in L1. */
@@ -209,7 +231,7 @@ export function reduceF32(
       run(4 * j, oAt + 4 * j, outer, r, inner, width, scratchAt);
     }
   }
-  const out = new Float32Array(m);
+  const out = allocate('float32', m) as Float32Array;
   out.set(rt.f32.subarray(oAt >> 2, (oAt >> 2) + m));
   return out;
 }
