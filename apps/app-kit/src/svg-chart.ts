@@ -14,6 +14,8 @@ export interface ChartOptions {
 }
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
+/** Coordinates to a tenth of a pixel: finer is invisible and only bloats the file. */
+const px = (v: number) => v.toFixed(1);
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** "Nice" tick positions covering [lo, hi]. */
@@ -58,11 +60,13 @@ export function lineChart(series: readonly Series[], options: ChartOptions = {})
       `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(options.title)}</text>`,
     );
   for (const t of ticks(y0, y1)) {
-    parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`);
+    parts.push(
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${px(sy(t))}" y2="${px(sy(t))}" stroke="#eee"/>`,
+    );
+    parts.push(`<text x="${m.l - 6}" y="${px(sy(t) + 4)}" text-anchor="end">${t}</text>`);
   }
   for (const t of ticks(x0, x1))
-    parts.push(`<text x="${sx(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`);
+    parts.push(`<text x="${px(sx(t))}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`);
   parts.push(`<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/>`);
   parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/>`);
   if (options.xLabel)
@@ -78,7 +82,7 @@ export function lineChart(series: readonly Series[], options: ChartOptions = {})
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (pts.length)
       parts.push(
-        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+        `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map(([x, y]) => `${px(sx(x))},${px(sy(y))}`).join(' ')}"/>`,
       );
     parts.push(
       `<rect x="${W - m.r - 150}" y="${m.t + 6 + i * 18}" width="12" height="3" fill="${color}"/>`,
