@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { buildModel } from '@jute/app-kit/mnist-model';
 import { valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
 import * as losses from '@jute/losses';
-import * as nn from '@jute/nn';
+import type * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -58,21 +59,9 @@ async function mnistBatches(batches: number) {
 
 type Step = (batch: number) => number;
 
-/** The app's model and training step (apps/mnist-cnn/src/model.ts and train.ts). */
+/** The app's model (from @jute/app-kit/mnist-model) and training step (apps/mnist-cnn/src/train.ts). */
 async function juteStep(batches: Awaited<ReturnType<typeof mnistBatches>>): Promise<Step> {
-  const model = nn.sequential(
-    nn.named('conv1', nn.conv2d({ features: 32, kernelSize: [3, 3], padding: 'VALID' })),
-    nn.relu,
-    nn.maxPool2d({ window: [2, 2] }),
-    nn.named('conv2', nn.conv2d({ features: 64, kernelSize: [3, 3], padding: 'VALID' })),
-    nn.relu,
-    nn.maxPool2d({ window: [2, 2] }),
-    nn.flatten(),
-    nn.named('dense1', nn.dense({ features: 128 })),
-    nn.relu,
-    nn.dropout({ rate: 0.5 }),
-    nn.named('dense2', nn.dense({ features: 10 })),
-  );
+  const model = buildModel('cnn');
   const [initKey, dropKey] = jt.random.split(jt.random.key(0), 2);
   const init = model.init(initKey!, [BATCH, 28, 28, 1]);
   const opt = optim.adam({ learningRate: 1e-3 });

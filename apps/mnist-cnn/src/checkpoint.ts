@@ -1,9 +1,9 @@
+import type { ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
 import type * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { ModelKind } from './model';
 
 /** Everything training needs to continue where it stopped. */
 export interface TrainState {

@@ -3,13 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildModel } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveCheckpoint } from './checkpoint';
-import { buildModel } from './model';
 
 // The CLI end to end, as a user runs it: one small MLP training run (with --out and
 // --plot) that the predict, resume and error cases reuse.

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
 import { fail, lineChart, parseCommand, userPath } from '@jute/app-kit';
+import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { appError, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
-import { buildModel, type ModelKind } from './model';
 import { predict } from './predict';
 import { formatReport } from './report';
 import { confusionOn, type EpochStats, trainLoop } from './train';

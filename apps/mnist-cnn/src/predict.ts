@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import type * as data from '@jute/data';
 import type * as nn from '@jute/nn';
 import * as jt from '@jute/tensor';
@@ -7,7 +8,6 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { type AppError, appError, loadCheckpoint } from './checkpoint';
 import { pngToDigit } from './image';
-import { buildModel, type ModelKind } from './model';
 
 export interface PredictOptions {
   readonly checkpoint: string;

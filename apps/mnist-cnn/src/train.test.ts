@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
 import * as losses from '@jute/losses';
 import type * as nn from '@jute/nn';
@@ -9,7 +10,6 @@ import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
-import { buildModel, type ModelKind } from './model';
 import { type EpochStats, makeTrainStep, trainLoop } from './train';
 
 // Training runs in-process on a few hundred images and a 64-image test split, so each

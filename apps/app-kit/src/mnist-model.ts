@@ -3,7 +3,8 @@ import * as nn from '@jute/nn';
 export type ModelKind = 'mlp' | 'cnn';
 
 /**
- * The models the app trains. The CNN is the classic Keras MNIST convnet (VALID 3×3
+ * The models `apps/mnist-cnn` trains, here so that the docs playground and the benchmarks
+ * build the very same network (apps are not importable; this subpath is browser-safe). The CNN is the classic Keras MNIST convnet (VALID 3×3
  * convolutions: 28→26→13→11→5, so the dense layer sees 5·5·64 = 1600 features).
  */
 export function buildModel(kind: ModelKind): nn.Sequential {
