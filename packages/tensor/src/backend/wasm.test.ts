@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConcreteArray } from '../core/array';
 import type { DType } from '../dtype';
 import { sizeOf } from '../shape';
+import { rng } from '../test-rng';
 import type { KernelPrimitive } from './backend';
 import { cpuBackend } from './cpu';
 import { wasmBackend } from './wasm';
-
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const SPECIAL = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1];
 

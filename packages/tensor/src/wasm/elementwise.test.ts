@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../errors';
+import { rng } from '../test-rng';
 import { binaryF32, compareF32, reduceF32, selectF32, unaryF32 } from './elementwise';
 import {
   BINARY_KERNELS,
@@ -9,18 +10,6 @@ import {
   UNARY_KERNELS,
   type UnaryKernel,
 } from './elementwise-kernel';
-
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const MAX = 3.4028234663852886e38;
 const SPECIAL = [

@@ -9,6 +9,7 @@ import {
   PAD_BYTES,
   type UnaryKernel,
 } from './elementwise-kernel';
+import { growMemory } from './memory';
 
 /**
  * Float32 elementwise maps and reductions in WebAssembly SIMD, on the calling thread.
@@ -24,8 +25,6 @@ interface Runtime {
   f32: Float32Array;
   u8: Uint8Array;
 }
-
-const PAGE = 65536;
 
 let runtime: Runtime | null | undefined;
 
@@ -91,16 +90,9 @@ function checkLengths(op: string, arrays: readonly Data[]): void {
 const padded = (n: number, size: number) =>
   Math.ceil((n * size) / PAD_BYTES) * PAD_BYTES || PAD_BYTES;
 
-/** Makes the memory at least `bytes` long (geometric growth), refreshing the views. */
+/** Makes the memory at least `bytes` long, refreshing the views when it grew. */
 function reserve(rt: Runtime, bytes: number): void {
-  const have = rt.memory.buffer.byteLength;
-  if (bytes <= have) return;
-  const need = Math.ceil((bytes - have) / PAGE);
-  try {
-    rt.memory.grow(Math.max(need, Math.ceil(have / PAGE / 2)));
-  } catch {
-    rt.memory.grow(need);
-  }
+  if (!growMemory(rt.memory, bytes)) return;
   rt.f32 = new Float32Array(rt.memory.buffer);
   rt.u8 = new Uint8Array(rt.memory.buffer);
 }

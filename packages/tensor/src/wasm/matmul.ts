@@ -7,6 +7,7 @@ import {
   MEMORY_MODULE,
   MEMORY_NAME,
 } from './matmul-kernel';
+import { growMemory, PAGE } from './memory';
 import { canBlock, hardwareThreads, newControl, type PoolWorker, workerSpawner } from './pool';
 
 type I = number;
@@ -61,7 +62,6 @@ interface PackedB {
   readonly bytes: number;
 }
 
-const PAGE = 65536;
 const ALIGN = 64;
 /**
  * Below this many multiply-adds, waking workers costs more than it saves: measured on a
@@ -216,17 +216,8 @@ function roundUp(x: number, to: number): number {
 }
 
 function ensureBytes(rt: Runtime, bytes: number): void {
-  const have = rt.memory.buffer.byteLength;
-  if (bytes > have) {
-    // Grow geometrically so a sequence of growing shapes grows the memory rarely.
-    const need = Math.ceil((bytes - have) / PAGE);
-    const pages = Math.max(need, Math.ceil(have / PAGE / 2));
-    try {
-      rt.memory.grow(pages);
-    } catch {
-      rt.memory.grow(need);
-    }
-  }
+  growMemory(rt.memory, bytes);
+  // A shared memory's buffer is a new object after growth even where no view detaches.
   if (rt.f32.buffer !== rt.memory.buffer || rt.f32.length * 4 !== rt.memory.buffer.byteLength) {
     rt.f32 = new Float32Array(rt.memory.buffer);
   }
