@@ -1,5 +1,5 @@
 import * as jt from '@jute/tensor';
-import { xlogx } from './internal/stable-math';
+import { targetLogSoftmax, xlogx } from './internal/stable-math';
 import {
   castLike,
   requireFloat,
@@ -24,7 +24,5 @@ export function klDivergence(logits: jt.Array, targets: jt.Array): jt.Array {
   requireSameShape(fn, 'logits', logits, 'targets', targets);
   requireInRange(fn, 'targets', targets, 0, 1);
   const t = castLike(targets, logits);
-  const logq = jt.logSoftmax(logits, { axis: -1 });
-  const masked = jt.logicalAnd(jt.equal(t, 0), jt.equal(logq, Number.NEGATIVE_INFINITY));
-  return jt.sum(jt.sub(xlogx(t), jt.mul(t, jt.where(masked, 0, logq))), { axis: -1 });
+  return jt.sum(jt.sub(xlogx(t), targetLogSoftmax(t, logits)), { axis: -1 });
 }

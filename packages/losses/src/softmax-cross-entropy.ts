@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import { targetLogSoftmax } from './internal/stable-math';
 import {
   castLike,
   requireFloat,
@@ -23,8 +24,5 @@ export function softmaxCrossEntropy(logits: jt.Array, labels: jt.Array): jt.Arra
   requireSameShape(fn, 'logits', logits, 'labels', labels);
   requireInRange(fn, 'labels', labels, 0, 1);
   const t = castLike(labels, logits);
-  const logp = jt.logSoftmax(logits, { axis: -1 });
-  // 0 · (-inf) would be NaN for masked classes; such terms are 0 by the convention 0·log 0 = 0.
-  const masked = jt.logicalAnd(jt.equal(t, 0), jt.equal(logp, Number.NEGATIVE_INFINITY));
-  return jt.neg(jt.sum(jt.mul(t, jt.where(masked, 0, logp)), { axis: -1 }));
+  return jt.neg(jt.sum(targetLogSoftmax(t, logits), { axis: -1 }));
 }

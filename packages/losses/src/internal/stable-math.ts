@@ -21,3 +21,14 @@ export function xlogx(x: jt.Array): jt.Array {
   const safe = jt.where(pos, x, 1);
   return jt.where(pos, jt.mul(safe, jt.log(safe)), 0);
 }
+
+/**
+ * `t · logSoftmax(logits)` over the last axis, elementwise, with `0 · log 0 = 0`: a class
+ * masked with a `-Infinity` logit and a zero target contributes 0, not `0 · -Infinity`.
+ * The cross-entropy term of softmax cross-entropy and of KL divergence.
+ */
+export function targetLogSoftmax(t: jt.Array, logits: jt.Array): jt.Array {
+  const logp = jt.logSoftmax(logits, { axis: -1 });
+  const masked = jt.logicalAnd(jt.equal(t, 0), jt.equal(logp, Number.NEGATIVE_INFINITY));
+  return jt.mul(t, jt.where(masked, 0, logp));
+}
