@@ -4,7 +4,7 @@ import { flattenArrays } from './flat';
 import { JVPTrace, JVPTracer } from './jvp';
 import { jvp } from './jvp-api';
 import { vjp } from './linearize';
-import { instantiate } from './tangent';
+import { instantiate, type Tangent } from './tangent';
 
 /** The trace of the highest-level tracer among `args` (undefined when all are concrete). */
 function topTrace(args: readonly jt.Array[]): jt.Trace | undefined {
@@ -42,7 +42,41 @@ function unbatch(trace: BatchTrace, args: readonly jt.Array[]) {
   const vals = args.map((a) => (own(a) ? a.val : a));
   const dims: BDim[] = args.map((a) => (own(a) ? a.bdim : null));
   const rebatch = (outs: readonly jt.Array[]) => outs.map((o) => new BatchTracer(trace, o, 0));
-  return { vals, dims, size: trace.axisSize, main: trace.main, rebatch };
+  /** `g` vmapped over the stripped level (inputs batched along `inDims`, outputs at 0). */
+  const batched =
+    (g: (xs: jt.Array[]) => jt.Array[], inDims: readonly BDim[] = dims) =>
+    (xs: jt.Array[]): jt.Array[] =>
+      vmapFlat(g, xs, inDims, trace.axisSize, 0, trace.main);
+  return { vals, dims, rebatch, batched };
+}
+
+/** `f` over the flat leaves of its arguments (structure `def`), recording the output structure. */
+function flatCallOf<A extends unknown[], R>(
+  f: (...args: A) => R,
+  def: jt.TreeDef,
+  onDef: (def: jt.TreeDef) => void,
+) {
+  return flatCall((a) => f(...jt.tree.unflatten<A>(def, a)), onDef);
+}
+
+/**
+ * The JVP tracers of a custom function's outputs `po`, whose tangents are the linear
+ * primitive `custom_linear` applied to the input tangents (symbolic zeros when all are).
+ */
+function linearOutputs(
+  trace: JVPTrace,
+  primals: readonly jt.Array[],
+  tangents: readonly Tangent[],
+  po: readonly jt.Array[],
+  rule: Pick<jt.PrimitiveParams['custom_linear'], 'name' | 'forward' | 'transpose'>,
+): JVPTracer[] {
+  if (tangents.every((t) => t === null)) return po.map((p) => new JVPTracer(trace, p, null));
+  const touts = jt.bind(
+    'custom_linear',
+    tangents.map((t, i) => instantiate(t, primals[i]!)),
+    { ...rule, outAvals: po.map(avalOf), inAvals: primals.map(avalOf) },
+  );
+  return po.map((p, i) => new JVPTracer(trace, p, touts[i]!));
 }
 
 /** `f` over flat leaves, recording the output structure. */
@@ -71,20 +105,12 @@ export function customJvp<A extends unknown[], R>(
     const [flat, def] = flattenArrays(args);
     const top = topTrace(flat);
     if (top instanceof BatchTrace) {
-      const { vals, dims, size, main, rebatch } = unbatch(top, flat);
+      const { vals, dims, rebatch, batched } = unbatch(top, flat);
       let outDef: jt.TreeDef | undefined;
       const setDef = (d: jt.TreeDef) => {
         outDef = d;
       };
-      const fB = (...xs: jt.Array[]) =>
-        vmapFlat(
-          flatCall((a) => f(...jt.tree.unflatten<A>(def, a)), setDef),
-          xs,
-          dims,
-          size,
-          0,
-          main,
-        );
+      const fB = (...xs: jt.Array[]) => batched(flatCallOf(f, def, setDef))(xs);
       const ruleB = (ps: jt.Array[], ts: jt.Array[]): [jt.Array[], jt.Array[]] => {
         let m = 0;
         const both = (a: jt.Array[]): jt.Array[] => {
@@ -97,7 +123,7 @@ export function customJvp<A extends unknown[], R>(
           m = oo.length;
           return [...oo, ...flattenArrays(to)[0]];
         };
-        const outs = vmapFlat(both, [...ps, ...ts], [...dims, ...dims], size, 0, main);
+        const outs = batched(both, [...dims, ...dims])([...ps, ...ts]);
         return [outs.slice(0, m), outs.slice(m)];
       };
       const outs = customJvp(fB, ruleB)(...vals);
@@ -136,21 +162,13 @@ export function customVjp<A extends unknown[], R, Res>(
     const [flat, def] = flattenArrays(args);
     const top = topTrace(flat);
     if (top instanceof BatchTrace) {
-      const { vals, dims, size, main, rebatch } = unbatch(top, flat);
+      const { vals, dims, rebatch, batched } = unbatch(top, flat);
       let outDef: jt.TreeDef | undefined;
       let resDef: jt.TreeDef | undefined;
       const setDef = (d: jt.TreeDef) => {
         outDef = d;
       };
-      const fB = (...xs: jt.Array[]) =>
-        vmapFlat(
-          flatCall((a) => f(...jt.tree.unflatten<A>(def, a)), setDef),
-          xs,
-          dims,
-          size,
-          0,
-          main,
-        );
+      const fB = (...xs: jt.Array[]) => batched(flatCallOf(f, def, setDef))(xs);
       const fwdB = (...xs: jt.Array[]): [jt.Array[], jt.Array[]] => {
         let m = 0;
         const both = (a: jt.Array[]): jt.Array[] => {
@@ -162,7 +180,7 @@ export function customVjp<A extends unknown[], R, Res>(
           m = oo.length;
           return [...oo, ...rr];
         };
-        const outs = vmapFlat(both, xs, dims, size, 0, main);
+        const outs = batched(both)(xs);
         return [outs.slice(0, m), outs.slice(m)];
       };
       const bwdB = (res: jt.Array[], cts: jt.Array[]): jt.Array[] => {
@@ -173,14 +191,10 @@ export function customVjp<A extends unknown[], R, Res>(
               jt.tree.unflatten<R>(outDef!, a.slice(res.length)),
             ),
           )[0];
-        const gs = vmapFlat(
+        const gs = batched(
           call,
-          [...res, ...cts],
           [...res, ...cts].map(() => 0),
-          size,
-          0,
-          main,
-        );
+        )([...res, ...cts]);
         // Cotangents come back batched at 0: inputs shared by the batch get their sum.
         return gs.map((g, i) => {
           const d = dims[i] ?? null;
@@ -195,15 +209,9 @@ export function customVjp<A extends unknown[], R, Res>(
     const { primals, tangents } = split(trace, flat);
     const [out, res] = fwd(...jt.tree.unflatten<A>(def, primals));
     const [po, outDef] = flattenArrays(out);
-    if (tangents.every((t) => t === null))
-      return jt.tree.unflatten<R>(
-        outDef,
-        po.map((p) => new JVPTracer(trace, p, null)),
-      );
-    const touts = jt.bind(
-      'custom_linear',
-      tangents.map((t, i) => instantiate(t, primals[i]!)),
-      {
+    return jt.tree.unflatten<R>(
+      outDef,
+      linearOutputs(trace, primals, tangents, po, {
         name: 'customVjp',
         forward: () => {
           throw new jt.TraceError(
@@ -219,13 +227,7 @@ export function customVjp<A extends unknown[], R, Res>(
             );
           return gs;
         },
-        outAvals: po.map(avalOf),
-        inAvals: primals.map(avalOf),
-      },
-    );
-    return jt.tree.unflatten<R>(
-      outDef,
-      po.map((p, i) => new JVPTracer(trace, p, touts[i]!)),
+      }),
     );
   };
 }
@@ -240,22 +242,14 @@ export function checkpoint<A extends unknown[], R>(f: (...args: A) => R): (...ar
     const [flat, def] = flattenArrays(args);
     const top = topTrace(flat);
     if (top instanceof BatchTrace) {
-      const { vals, dims, size, main, rebatch } = unbatch(top, flat);
+      const { vals, rebatch, batched } = unbatch(top, flat);
       let outDef: jt.TreeDef | undefined;
       const fB = (...xs: jt.Array[]) =>
-        vmapFlat(
-          flatCall(
-            (a) => f(...jt.tree.unflatten<A>(def, a)),
-            (d) => {
-              outDef = d;
-            },
-          ),
-          xs,
-          dims,
-          size,
-          0,
-          main,
-        );
+        batched(
+          flatCallOf(f, def, (d) => {
+            outDef = d;
+          }),
+        )(xs);
       const outs = checkpoint(fB)(...vals);
       return jt.tree.unflatten<R>(outDef!, rebatch(outs));
     }
@@ -264,28 +258,16 @@ export function checkpoint<A extends unknown[], R>(f: (...args: A) => R): (...ar
     const { primals, tangents } = split(trace, flat);
     const call = (xs: jt.Array[]) => f(...jt.tree.unflatten<A>(def, xs));
     const [po, outDef] = flattenArrays(call(primals));
-    if (tangents.every((t) => t === null))
-      return jt.tree.unflatten<R>(
-        outDef,
-        po.map((p) => new JVPTracer(trace, p, null)),
-      );
-    const touts = jt.bind(
-      'custom_linear',
-      tangents.map((t, i) => instantiate(t, primals[i]!)),
-      {
+    return jt.tree.unflatten<R>(
+      outDef,
+      linearOutputs(trace, primals, tangents, po, {
         name: 'checkpoint',
         forward: (ts) => flattenArrays(jvp((...xs: jt.Array[]) => call(xs), primals, ts)[1])[0],
         transpose: (cts) =>
           vjp((...xs: jt.Array[]) => call(xs), ...primals)[1](
             jt.tree.unflatten<R>(outDef, cts),
           ) as jt.Array[],
-        outAvals: po.map(avalOf),
-        inAvals: primals.map(avalOf),
-      },
-    );
-    return jt.tree.unflatten<R>(
-      outDef,
-      po.map((p, i) => new JVPTracer(trace, p, touts[i]!)),
+      }),
     );
   };
 }
