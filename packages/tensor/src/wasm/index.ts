@@ -3,6 +3,7 @@
  * parallel on a pool of workers that share one memory, and float32 elementwise maps and
  * reductions on the calling thread; all callable synchronously. See README.md.
  */
+export { type BackendInfo, backendInfo } from './backend-info';
 export {
   binaryF32,
   compareF32,

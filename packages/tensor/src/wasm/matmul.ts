@@ -153,6 +153,11 @@ export function wasmAvailable(): boolean {
   return getRuntime() !== null;
 }
 
+/** Whether the matmul kernel uses relaxed-SIMD fused multiply-adds (false when unavailable). */
+export function matmulUsesFma(): boolean {
+  return getRuntime()?.cfg.fma === true;
+}
+
 /** Threads (the calling one included) that `matmulF32` uses. */
 export function getNumThreads(): number {
   const rt = getRuntime();

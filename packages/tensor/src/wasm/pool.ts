@@ -69,7 +69,7 @@ let blobUrl: string | undefined;
  * cannot share memory with workers (then everything runs on the calling thread).
  */
 export function workerSpawner(): ((init: WorkerInit) => PoolWorker) | undefined {
-  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return undefined;
+  if (!sharedMemoryAvailable()) return undefined;
   const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
   if (wt) {
     return (init) => {
@@ -105,6 +105,7 @@ export function workerSpawner(): ((init: WorkerInit) => PoolWorker) | undefined 
  * value, so probing with a mismatching value never blocks.
  */
 export function canBlock(): boolean {
+  if (!sharedMemoryAvailable()) return false;
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     return true;
@@ -113,7 +114,17 @@ export function canBlock(): boolean {
   }
 }
 
-/** A shared control block for `Ctl`. */
+/** Whether this environment has shared memory (a browser page needs cross-origin isolation). */
+export function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+}
+
+/**
+ * A control block for `Ctl`: shared where workers can read it, else a plain one (a page
+ * without cross-origin isolation has no `SharedArrayBuffer`, and the kernels must still
+ * run there, on the calling thread).
+ */
 export function newControl(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(Ctl.LENGTH * 4));
+  if (sharedMemoryAvailable()) return new Int32Array(new SharedArrayBuffer(Ctl.LENGTH * 4));
+  return new Int32Array(Ctl.LENGTH);
 }
