@@ -31,6 +31,14 @@ export {
   batchNorm,
   type NormParams,
 } from './batch-norm';
+export {
+  type AttentionState,
+  type CausalSelfAttention,
+  type CausalSelfAttentionOptions,
+  type CausalSelfAttentionParams,
+  causalSelfAttention,
+  type KVCache,
+} from './causal-self-attention';
 export { type LayerLike, type NamedChild, nameChildren } from './children';
 export { type ConvLayerOptions, type ConvParams, conv1d, conv2d, convTranspose2d } from './conv';
 export { type DenseOptions, type DenseParams, dense } from './dense';
@@ -88,6 +96,12 @@ export {
   type PoolLayerOptions,
 } from './pooling';
 export {
+  type PositionalApplyOptions,
+  type PositionalEmbeddingOptions,
+  type PositionalEmbeddingParams,
+  positionalEmbedding,
+} from './positional-embedding';
+export {
   type Bidirectional,
   bidirectional,
   type CellLayer,
@@ -101,6 +115,7 @@ export {
   simpleRnn,
 } from './recurrent';
 export { residual } from './residual';
+export { type RmsNormOptions, type RmsNormParams, rmsNorm } from './rms-norm';
 export {
   type Cell,
   type CellOptions,
@@ -111,4 +126,14 @@ export {
   type RnnCellParams,
   simpleRnnCell,
 } from './rnn-cells';
+export { type RotaryOptions, rotaryEmbedding } from './rope';
 export { type ChildTrees, type Sequential, sequential } from './sequential';
+export { tiedLogits } from './tied-logits';
+export {
+  type MlpParams,
+  type TransformerBlock,
+  type TransformerBlockOptions,
+  type TransformerBlockParams,
+  type TransformerBlockState,
+  transformerBlock,
+} from './transformer-block';
