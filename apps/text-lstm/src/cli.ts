@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
 import { fail, lineChart, parseCommand, userPath } from '@jute/app-kit';
+import { encodePrompt, loadCorpus, unigramPerplexity } from '@jute/app-kit/text-corpus';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
-import { loadCorpus, unigramPerplexity } from './corpus';
 import { appError } from './errors';
 import { charLstm } from './model';
 import { formatReport } from './report';
-import { encodePrompt, sample } from './sample';
+import { sample } from './sample';
 import { type EpochStats, makeOptimizer, trainLoop } from './train';
 
 const trainFlags = {

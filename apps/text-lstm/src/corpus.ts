@@ -1,68 +1,7 @@
-import * as data from '@jute/data';
 import * as jt from '@jute/tensor';
-import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import { type AppError, appError } from './errors';
 
-/** The corpus encoded with its vocabulary and split into training and validation ids. */
-export interface Corpus {
-  readonly vocab: data.CharVocab;
-  readonly train: Int32Array;
-  readonly validation: Int32Array;
-}
-
-/**
- * Loads a UTF-8 text (the embedded *Moby-Dick* by default), builds its character
- * vocabulary and holds out the last `validationFraction` of it for validation.
- * @example const corpus = await loadCorpus({ validationFraction: 0.1 })();
- */
-export const loadCorpus = (o: {
-  readonly path?: string;
-  readonly validationFraction: number;
-  readonly minChars: number;
-}): TE.TaskEither<AppError, Corpus> =>
-  pipe(
-    data.loadTextCorpus(o.path),
-    TE.mapLeft((e) => appError(data.formatDataError(e))),
-    TE.flatMapEither((text) => {
-      const name = o.path ?? 'the corpus';
-      const vocab = data.charVocab(text);
-      const ids = vocab.encode(text);
-      if (E.isLeft(ids)) return E.left(appError(`${name}: ${data.formatDataError(ids.left)}`));
-      const n = ids.right.length;
-      const nVal = Math.floor(n * o.validationFraction);
-      if (n - nVal < o.minChars || nVal < 2)
-        return E.left(
-          appError(
-            `${name} has ${n} characters; it needs at least ${o.minChars} for training plus ${Math.ceil(o.validationFraction * 100)}% for validation`,
-          ),
-        );
-      return E.right({
-        vocab,
-        train: ids.right.subarray(0, n - nVal),
-        validation: ids.right.subarray(n - nVal),
-      });
-    }),
-  );
-
-/**
- * The perplexity of the unigram model of `ids`: `exp(-Σ p log p)` over the character
- * frequencies `p` of the text itself, the score of a model that ignores context.
- * @example unigramPerplexity(new Int32Array([0, 0, 1, 1]), 2); // 2
- */
-export function unigramPerplexity(ids: Int32Array, vocabSize: number): number {
-  const counts = new Float64Array(vocabSize);
-  for (const id of ids) counts[id]!++;
-  let entropy = 0;
-  for (const c of counts) {
-    if (c > 0) {
-      const p = c / ids.length;
-      entropy -= p * Math.log(p);
-    }
-  }
-  return Math.exp(entropy);
-}
+// Loading the text, its validation split and the unigram baseline are shared with the
+// transformer app: `@jute/app-kit/text-corpus`.
 
 /** One batch of next-character windows: int32 `[batch, time]`, targets shifted by one. */
 export interface StreamBatch {

@@ -1,7 +1,8 @@
+import { encodePrompt } from '@jute/app-kit/text-corpus';
 import type * as data from '@jute/data';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
-import { type AppError, appError } from './errors';
+import type { AppError } from './errors';
 import type { CharLstm, CharLstmParams } from './model';
 
 /** Options of {@link sample}. */
@@ -15,23 +16,6 @@ export interface SampleOptions {
   readonly key: jt.Array;
   /** Called with each generated character as soon as it is drawn (to stream it). */
   readonly onChar?: (char: string) => void;
-}
-
-/** Encodes a prompt, naming every character the vocabulary lacks. */
-export function encodePrompt(
-  vocab: data.CharVocab,
-  prompt: string,
-): E.Either<AppError, Int32Array> {
-  if (prompt.length === 0)
-    return E.left(appError('--prompt is empty; give at least one character'));
-  const unknown = [...new Set([...prompt].filter((c) => vocab.idOf(c) === undefined))];
-  if (unknown.length > 0)
-    return E.left(
-      appError(
-        `--prompt has ${unknown.length === 1 ? 'a character' : 'characters'} outside the vocabulary: ${unknown.map((c) => JSON.stringify(c)).join(', ')}`,
-      ),
-    );
-  return E.mapLeft(() => appError('--prompt cannot be encoded'))(vocab.encode(prompt));
 }
 
 /**

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unigramPerplexity } from '@jute/app-kit/text-corpus';
 import * as data from '@jute/data';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
-import { epochSlice, streamBatches, unigramPerplexity } from './corpus';
+import { epochSlice, streamBatches } from './corpus';
 import { charLstm } from './model';
 import { sample } from './sample';
 import { evaluate, makeOptimizer, trainLoop } from './train';
