@@ -3,7 +3,9 @@
  * CSV, IDX and safetensors codecs over bytes. Bundlers pick it through the `browser`
  * export condition; in Node, `@jute/data` adds the loaders that read files.
  */
+export { affineMatrix, affineTransform, type RandomAffineOptions, randomAffine } from './affine';
 export { type BatchOptions, batch } from './batch';
+export { bilinearSample } from './bilinear-sample';
 export { type CharVocab, charVocab } from './char-vocab';
 export {
   type CharWindow,
@@ -13,6 +15,7 @@ export {
   languageModelBatches,
 } from './char-windows';
 export { type CsvOptions, type CsvTable, parseCsv } from './csv';
+export { type CutoutOptions, cutout } from './cutout';
 export {
   type Batched,
   collect,
@@ -30,9 +33,14 @@ export { type DataError, type DataErrorTag, dataErrorToError, formatDataError } 
 export { filter } from './filter';
 export { arrayTable, fromArrays } from './from-arrays';
 export { fromGenerator } from './from-generator';
+export { type GaussianNoiseOptions, gaussianNoise } from './gaussian-noise';
 export { encodeIdx, type IdxData, type IdxType, parseIdx } from './idx';
+export { chainTransforms, type ImageTransform } from './image-transform';
 export { map } from './map';
+export { elementKey, mapWithKey } from './map-with-key';
+export { betaSample, type MixupOptions, mixup } from './mixup';
 export { prefetch } from './prefetch';
+export { type RandomFlipOptions, randomFlip } from './random-flip';
 export { repeat } from './repeat';
 export { type RestoreOptions, restoreInto } from './restore-into';
 export {
@@ -46,4 +54,11 @@ export { type ShuffleOptions, shuffle } from './shuffle';
 export { skip } from './skip';
 export { type SplitDatasets, type SplitOptions, split } from './split';
 export { take } from './take';
+export {
+  type RandomCropOptions,
+  type RandomTranslateOptions,
+  randomCrop,
+  randomTranslate,
+  translate,
+} from './translate';
 export { zip } from './zip';
