@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { lineChart, type Series } from '@jute/app-kit';
-import { grad, vmap } from '@jute/autodiff';
+import { grad, valueAndGrad, vmap } from '@jute/autodiff';
 import * as losses from '@jute/losses';
 import * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
@@ -139,7 +139,7 @@ export function optimizePath(
   return { path, loss };
 }
 
-function optimizerFigures(steps = 400): Record<string, string> {
+function optimizerFigures(steps = 200): Record<string, string> {
   const runs = rosenbrockOptimizers.map(([name, opt]) => ({ name, ...optimizePath(opt, steps) }));
   // The valley y = x², and the minimum, as reference lines in the (x, y) plane.
   const valley = jt.linspace(-1.3, 1.2, 51);
@@ -209,6 +209,113 @@ function scheduleFigures(): Record<string, string> {
   };
 }
 
+// Weight initialization (initialization tutorial) ------------------------------------------
+
+/** Initial scale, activation and name of each scheme in the activation-statistics figure. */
+const initSchemes: ReadonlyArray<readonly [string, nn.Initializer, (z: jt.Array) => jt.Array]> = [
+  ['N(0, 0.01²), tanh', nn.normal(0.01), jt.tanh],
+  ['N(0, 1), tanh', nn.normal(1), jt.tanh],
+  ['Xavier, tanh', nn.glorotNormal, jt.tanh],
+  ['Xavier, ReLU', nn.glorotNormal, jt.relu],
+  ['He, ReLU', nn.heNormal, jt.relu],
+];
+
+/** log10 of the standard deviation of the activations after each of `depth` layers. */
+export function activationStds(
+  init: nn.Initializer,
+  act: (z: jt.Array) => jt.Array,
+  depth = 30,
+  width = 256,
+): number[] {
+  const keys = jt.random.split(jt.random.key(2), depth);
+  let h = jt.random.normal(jt.random.key(1), [256, width]);
+  const out: number[] = [];
+  for (const k of keys) {
+    h = act(jt.matmul(h, init(k, [width, width])));
+    out.push(jt.std(h).item() as number);
+  }
+  return out;
+}
+
+function initFigures(): Record<string, string> {
+  const series: Series[] = initSchemes.map(([name, init, act]) => ({
+    name,
+    // Clamped at 1e-12 so that a signal that has vanished entirely still has a point.
+    points: activationStds(init, act).map(
+      (s, l) => [l + 1, Math.log10(Math.max(s, 1e-12))] as const,
+    ),
+  }));
+  return {
+    'init-activation-std.svg': lineChart(series, {
+      title: 'Activation spread through 30 layers of width 256',
+      xLabel: 'layer',
+      yLabel: 'log10 std of activations',
+    }),
+  };
+}
+
+// Residual networks (residual-networks tutorial) --------------------------------------------
+
+/** Two interleaved spirals in the plane, `n` points each: a small task that needs depth. */
+export function twoSpirals(n: number): { x: jt.Array; y: jt.Array } {
+  const t = jt.linspace(0.25, 3 * Math.PI, n);
+  const r = jt.div(t, 3 * Math.PI);
+  const arm = (sign: number) =>
+    jt.stack([jt.mul(sign, jt.mul(r, jt.cos(t))), jt.mul(sign, jt.mul(r, jt.sin(t)))], 1);
+  return {
+    x: jt.concatenate([arm(1), arm(-1)], 0),
+    y: jt.concatenate([jt.zeros([n], { dtype: 'int32' }), jt.ones([n], { dtype: 'int32' })]),
+  };
+}
+
+/** A plain stack of `depth` dense+ReLU layers, or the same depth as residual blocks. */
+export function deepNet(depth: number, residual: boolean, width = 16): nn.Sequential {
+  const dense = () => nn.dense({ features: width });
+  const body = residual
+    ? Array.from({ length: depth / 2 }, () =>
+        // The block's last layer starts at zero, so every block starts as the identity.
+        nn.residual(
+          nn.sequential(dense(), nn.relu, nn.dense({ features: width, kernelInit: nn.zeros })),
+        ),
+      )
+    : Array.from({ length: depth }, () => nn.sequential(dense(), nn.relu));
+  return nn.sequential(dense(), nn.relu, ...body, nn.dense({ features: 2 }));
+}
+
+/** Training loss of `model` on the spirals, full batch, Adam, at each of `steps` steps. */
+function trainCurve(model: nn.Sequential, steps: number): number[] {
+  const { x, y } = twoSpirals(64);
+  let { params } = model.init(jt.random.key(3), x.shape);
+  const opt = optim.adam({ learningRate: 1e-2 });
+  let state = opt.init(params);
+  const lossAndGrad = valueAndGrad((p: nn.ChildTrees) =>
+    jt.mean(losses.sparseSoftmaxCrossEntropy(model.apply(p, x).y, y)),
+  );
+  const curve: number[] = [];
+  for (let t = 0; t < steps; t++) {
+    const [loss, g] = lossAndGrad(params);
+    curve.push(loss.item() as number);
+    const [updates, next] = opt.update(g, state, params);
+    params = optim.applyUpdates(params, updates);
+    state = next;
+  }
+  return curve;
+}
+
+function residualFigures(depth = 30, steps = 100): Record<string, string> {
+  const series: Series[] = [false, true].map((res) => ({
+    name: res ? `residual, ${depth / 2} blocks of 2` : `plain, ${depth} layers`,
+    points: trainCurve(deepNet(depth, res), steps).map((l, t) => [t, l] as const),
+  }));
+  return {
+    'plain-vs-residual.svg': lineChart(series, {
+      title: `Training loss of ${depth + 2}-layer ReLU nets on two spirals`,
+      xLabel: 'step',
+      yLabel: 'cross-entropy',
+    }),
+  };
+}
+
 /** Every figure, by file name. Deterministic: the same library gives the same bytes. */
 export function makeFigures(): Record<string, string> {
   const figs = {
@@ -216,6 +323,8 @@ export function makeFigures(): Record<string, string> {
     ...lossFigures(),
     ...optimizerFigures(),
     ...scheduleFigures(),
+    ...initFigures(),
+    ...residualFigures(),
   };
   return Object.fromEntries(Object.entries(figs).map(([k, v]) => [k, `${v}\n`]));
 }
