@@ -48,17 +48,17 @@ export function historySvg(
         Number.isFinite(t.value),
     )
     .map((t) => ({ x: t.number, y: t.value!, pruned: t.state === 'pruned' }));
+  // The best value so far as a step line: flat until a trial improves on it, then down.
   const best: [number, number][] = [];
   for (const t of [...trials].sort((a, b) => a.number - b.number)) {
     if (t.state !== 'complete' || t.value === undefined) continue;
     const prev = best.at(-1)?.[1];
-    best.push([
-      t.number,
-      prev === undefined || lossOf(direction, t.value) < lossOf(direction, prev) ? t.value : prev,
-    ]);
+    if (prev !== undefined && !(lossOf(direction, t.value) < lossOf(direction, prev))) continue;
+    if (prev !== undefined) best.push([t.number, prev]);
+    best.push([t.number, t.value]);
   }
   const lastNumber = Math.max(0, ...trials.map((t) => t.number));
-  if (best.length) best.push([lastNumber, best.at(-1)![1]]);
+  if (best.length && best.at(-1)![0] < lastNumber) best.push([lastNumber, best.at(-1)![1]]);
   const ys = points.map((p) => p.y);
   let [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
@@ -92,17 +92,8 @@ export function historySvg(
     `<text transform="translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(options.valueName ?? 'objective value')}</text>`,
   );
   if (best.length) {
-    // A step line: the best value holds until a trial improves on it.
-    const steps = best.flatMap(([x, y], i) =>
-      i === 0
-        ? [[x, y]]
-        : [
-            [x, best[i - 1]![1]],
-            [x, y],
-          ],
-    );
     parts.push(
-      `<polyline class="best" fill="none" stroke="#d62728" stroke-width="2" points="${steps.map(([x, y]) => `${px(sx(x!))},${px(sy(y!))}`).join(' ')}"/>`,
+      `<polyline class="best" fill="none" stroke="#d62728" stroke-width="2" points="${best.map(([x, y]) => `${px(sx(x))},${px(sy(y))}`).join(' ')}"/>`,
     );
   }
   for (const p of points) {
