@@ -6,10 +6,18 @@ import * as data from '@jute/data';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
+import { attackCommand } from './attack-command';
 import { appError, loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { predict } from './predict';
 import { formatReport } from './report';
 import { confusionOn, type EpochStats, trainLoop } from './train';
+import {
+  describeRobustFlags,
+  robustLoopOptions,
+  robustTrainFlags,
+  shiftedAccuracy,
+  withAccumulation,
+} from './train-extras';
 
 const trainFlags = {
   epochs: {
@@ -41,6 +49,7 @@ const trainFlags = {
     min: 1,
   },
   plot: { type: 'string', help: 'Write an SVG of the loss and accuracy curves' },
+  ...robustTrainFlags,
 } as const;
 
 const predictFlags = {
@@ -95,7 +104,7 @@ async function train(argv: string[]): Promise<void> {
   const model = buildModel(kind);
   const [initKey, trainKey] = jt.random.split(jt.random.key(f.seed), 2);
   const { params, state } = model.init(initKey!, [f.batchSize, 28, 28, 1]);
-  const opt = optim.adam({ learningRate: f.lr });
+  const opt = withAccumulation(optim.adam({ learningRate: f.lr }), f);
   let start: TrainState = { params, state, optState: opt.init(params) };
   let startEpoch = 0;
   if (f.resume) {
@@ -108,6 +117,7 @@ async function train(argv: string[]): Promise<void> {
   console.error(
     `training ${kind} on ${n} images (test ${mnist.test.labels.shape[0]}), batch ${f.batchSize}, Adam lr ${f.lr}, seed ${f.seed}`,
   );
+  if (describeRobustFlags(f)) console.error(`with ${describeRobustFlags(f)}`);
   process.on('SIGINT', () => {
     process.stderr.write(
       `\ninterrupted${f.out ? `; ${f.out} holds the last complete epoch` : ''}\n`,
@@ -148,6 +158,7 @@ async function train(argv: string[]): Promise<void> {
     epochs: f.epochs,
     startEpoch,
     key: trainKey!,
+    ...robustLoopOptions(model, f),
     onEpoch: async (s, stats, step) => {
       history.push(stats);
       if (f.out) {
@@ -162,6 +173,8 @@ async function train(argv: string[]): Promise<void> {
     },
   });
   console.log(formatReport(await confusionOn(model, final, mnist.test.images, mnist.test.labels)));
+  const shifted = await shiftedAccuracy(model, final, mnist.test);
+  console.log(`test accuracy with every digit moved 3 px: ${(100 * shifted).toFixed(2)}%`);
   if (f.out) console.error(`checkpoint: ${f.out}`);
   if (f.plot) console.error(`curves: ${f.plot}`);
 }
@@ -201,6 +214,7 @@ async function predictCommand(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === 'predict') return predictCommand(rest);
+  if (first === 'attack') return attackCommand(rest);
   if (first === 'train') return train(rest);
   return train(argv);
 }

@@ -76,6 +76,15 @@ export interface TrainOptions {
   readonly key: jt.Array;
   /** Called after each epoch with the new state (to checkpoint it). */
   readonly onEpoch: (state: TrainState, stats: EpochStats, step: number) => Promise<void>;
+  /** Random augmentation of each training batch, keyed per batch from the epoch and index. */
+  readonly augment?: data.ImageTransform;
+  /** Replaces each batch just before its step, given the current state (adversarial training). */
+  readonly prepareBatch?: (
+    x: jt.Array,
+    y: jt.Array,
+    key: jt.Array,
+    state: TrainState,
+  ) => { x: jt.Array; y: jt.Array };
 }
 
 /** Trains epoch by epoch with a progress bar, evaluating on the test split after each. */
@@ -84,11 +93,21 @@ export async function trainLoop(
   o: TrainOptions,
 ): Promise<{ state: TrainState; history: EpochStats[] }> {
   const [shuffleKey, dropoutKey] = jt.random.split(o.key, 2);
-  const ds = pipe(
+  // Augmentation and attacks draw from their own streams, so that turning them on leaves
+  // the shuffle order and the dropout masks as they were.
+  const [augmentKey, attackKey] = jt.random.split(jt.random.foldIn(o.key, 1), 2);
+  const batches = pipe(
     data.fromArrays({ x: o.train.images, y: o.train.labels }),
     data.shuffle(shuffleKey!),
     data.batch(o.batchSize, { dropRemainder: true }),
   );
+  const augment = o.augment;
+  const ds = augment
+    ? pipe(
+        batches,
+        data.mapWithKey(augmentKey!, ({ x, y }, k) => ({ x: augment(k, x), y })),
+      )
+    : batches;
   const steps = Math.floor(o.train.labels.shape[0]! / o.batchSize);
   const step = makeTrainStep(o.model, o.opt);
   let state = initial;
@@ -97,7 +116,10 @@ export async function trainLoop(
     const bar = progressBar(`epoch ${e + 1}/${o.epochs}`, steps);
     const start = performance.now();
     let [lossSum, correct, seen, i] = [0, 0, 0, 0];
-    for await (const { x, y } of data.epoch(ds, e)) {
+    for await (const batch of data.epoch(ds, e)) {
+      const { x, y } = o.prepareBatch
+        ? o.prepareBatch(batch.x, batch.y, jt.random.foldIn(attackKey!, e * steps + i), state)
+        : batch;
       const r = step(state, x, y, jt.random.foldIn(dropoutKey!, e * steps + i));
       state = r.next;
       lossSum += r.loss;
