@@ -1,3 +1,6 @@
+import { mergeConfig } from 'vitest/config';
 import { juteProject } from '../../vitest.shared';
 
-export default juteProject('@jute/tensor');
+export default mergeConfig(juteProject('@jute/tensor'), {
+  test: { setupFiles: ['./src/test-setup.ts'] },
+});

@@ -1,46 +1,48 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { type BDim, moveBatchAxis, vmapFlat } from './batching';
+import { jitCallBatch } from './jit-rules';
 
-type BatchRule<P extends jt.Primitive> = (
+type BatchRule<P extends jc.Primitive> = (
   vals: jt.Array[],
   dims: BDim[],
-  params: jt.PrimitiveParams[P],
+  params: jc.PrimitiveParams[P],
   size: number,
   /** The batch level processing the primitive (closures run as copies of it). */
-  main: jt.MainTrace,
+  main: jc.MainTrace,
 ) => [jt.Array[], BDim[]];
 
 const shift = (axes: readonly number[]) => axes.map((a) => a + 1);
 
 /** Elementwise: if all batched operands share an axis keep it, else line everything up at 0. */
 const elementwise =
-  <P extends jt.Primitive>(prim: P): BatchRule<P> =>
+  <P extends jc.Primitive>(prim: P): BatchRule<P> =>
   (vals, dims, params, size) => {
     const batched = dims.filter((d) => d !== null);
     if (batched.length === vals.length && batched.every((d) => d === batched[0])) {
-      return [jt.bind(prim, vals, params), vals.map(() => batched[0]!)];
+      return [jc.bind(prim, vals, params), vals.map(() => batched[0]!)];
     }
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
-    return [jt.bind(prim, moved, params), moved.map(() => 0)];
+    return [jc.bind(prim, moved, params), moved.map(() => 0)];
   };
 
 /** Unary ops that keep the batch axis where it is. */
 const unary =
-  <P extends jt.Primitive>(prim: P): BatchRule<P> =>
+  <P extends jc.Primitive>(prim: P): BatchRule<P> =>
   ([x], [d], params) => {
-    const outs = jt.bind(prim, [x!], params);
+    const outs = jc.bind(prim, [x!], params);
     return [outs, outs.map(() => d!)];
   };
 
 /** Ops with axis parameters: batch at 0 and shift the axes by one. */
 const atZero =
-  <P extends jt.Primitive>(
+  <P extends jc.Primitive>(
     prim: P,
-    adjust: (p: jt.PrimitiveParams[P], size: number, vals: jt.Array[]) => jt.PrimitiveParams[P],
+    adjust: (p: jc.PrimitiveParams[P], size: number, vals: jt.Array[]) => jc.PrimitiveParams[P],
   ): BatchRule<P> =>
   (vals, dims, params, size) => {
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
-    const outs = jt.bind(prim, moved, adjust(params, size, moved));
+    const outs = jc.bind(prim, moved, adjust(params, size, moved));
     return [outs, outs.map(() => 0)];
   };
 
@@ -55,12 +57,12 @@ const foldIntoN =
         ? {
             ...params,
             inputShape: [
-              size * (params as jt.PrimitiveParams['conv_patches_transpose']).inputShape[0]!,
-              ...(params as jt.PrimitiveParams['conv_patches_transpose']).inputShape.slice(1),
+              size * (params as jc.PrimitiveParams['conv_patches_transpose']).inputShape[0]!,
+              ...(params as jc.PrimitiveParams['conv_patches_transpose']).inputShape.slice(1),
             ],
           }
         : params;
-    const out = jt.bind1(prim, [merged], p as jt.PrimitiveParams[P]);
+    const out = jc.bind1(prim, [merged], p as jc.PrimitiveParams[P]);
     return [[jt.reshape(out, [size, v.shape[1]!, ...out.shape.slice(1)])], [0]];
   };
 
@@ -74,7 +76,7 @@ function gatherBoth(x: jt.Array, idx: jt.Array, axis: number, size: number): jt.
     size,
     ...idx.shape.slice(1).map(() => 1),
   ]);
-  const out = jt.bind1('gather', [flat, jt.add(idx, offsets)], { axis: 0 });
+  const out = jc.bind1('gather', [flat, jt.add(idx, offsets)], { axis: 0 });
   // out: [B, ...I, ...pre, ...post] → [B, ...pre, ...I, ...post]
   const nI = idx.ndim - 1;
   const nPre = axis;
@@ -90,7 +92,7 @@ function gatherBoth(x: jt.Array, idx: jt.Array, axis: number, size: number): jt.
 function scatterBoth(
   upd: jt.Array,
   idx: jt.Array,
-  p: jt.PrimitiveParams['scatter_add'],
+  p: jc.PrimitiveParams['scatter_add'],
   size: number,
 ): jt.Array {
   const nI = idx.ndim - 1;
@@ -110,7 +112,7 @@ function scatterBoth(
     size,
     ...idx.shape.slice(1).map(() => 1),
   ]);
-  const flat = jt.bind1('scatter_add', [u, jt.add(idx, offsets)], {
+  const flat = jc.bind1('scatter_add', [u, jt.add(idx, offsets)], {
     axis: 0,
     size: size * A,
     shape: [size * A, ...pre, ...post],
@@ -119,7 +121,7 @@ function scatterBoth(
 }
 
 const vmapClosure =
-  (f: (a: readonly jt.Array[]) => jt.Array[], size: number, main: jt.MainTrace) =>
+  (f: (a: readonly jt.Array[]) => jt.Array[], size: number, main: jc.MainTrace) =>
   (args: readonly jt.Array[]): jt.Array[] =>
     vmapFlat(
       (a) => f(a),
@@ -133,15 +135,15 @@ const batchedAvals = (avals: readonly jt.AbstractValue[], size: number) =>
   avals.map((a) => ({ shape: [size, ...a.shape], dtype: a.dtype }));
 
 const elementwiseRules = Object.fromEntries(
-  [...jt.UNARY_PRIMITIVES, ...jt.BINARY_PRIMITIVES, 'select', 'cast', 'stop_gradient'].map((p) => [
+  [...jc.UNARY_PRIMITIVES, ...jc.BINARY_PRIMITIVES, 'select', 'cast', 'stop_gradient'].map((p) => [
     p,
-    elementwise(p as jt.Primitive),
+    elementwise(p as jc.Primitive),
   ]),
 ) as {
-  [P in jt.UnaryPrimitive | jt.BinaryPrimitive | 'select' | 'cast' | 'stop_gradient']: BatchRule<P>;
+  [P in jc.UnaryPrimitive | jc.BinaryPrimitive | 'select' | 'cast' | 'stop_gradient']: BatchRule<P>;
 };
 
-export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
+export const batchRules: { [P in jc.Primitive]: BatchRule<P> } = {
   ...elementwiseRules,
   cast: unary('cast'),
   stop_gradient: unary('stop_gradient'),
@@ -171,10 +173,10 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
   gather: ([x, idx], [dx, di], { axis }, size) => {
     if (di === null)
       return [
-        [jt.bind1('gather', [moveBatchAxis(x!, dx!, 0, size), idx!], { axis: axis + 1 })],
+        [jc.bind1('gather', [moveBatchAxis(x!, dx!, 0, size), idx!], { axis: axis + 1 })],
         [0],
       ];
-    if (dx === null) return [[jt.bind1('gather', [x!, idx!], { axis })], [axis + di!]];
+    if (dx === null) return [[jc.bind1('gather', [x!, idx!], { axis })], [axis + di!]];
     return [
       [
         gatherBoth(
@@ -189,7 +191,7 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
   },
   scatter_add: ([u, idx], [du, di], p, size) => {
     if (di === null) {
-      const out = jt.bind1('scatter_add', [moveBatchAxis(u!, du!, 0, size), idx!], {
+      const out = jc.bind1('scatter_add', [moveBatchAxis(u!, du!, 0, size), idx!], {
         ...p,
         axis: p.axis + 1,
         shape: [size, ...p.shape],
@@ -206,7 +208,7 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
     const [lc, rc] = p.contract;
     const [lb, rb] = p.batch;
     if (da !== null && db !== null) {
-      const out = jt.bind1(
+      const out = jc.bind1(
         'dot_general',
         [moveBatchAxis(a!, da ?? null, 0, size), moveBatchAxis(b!, db ?? null, 0, size)],
         {
@@ -220,14 +222,14 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
       return [[out], [0]];
     }
     if (da !== null) {
-      const out = jt.bind1('dot_general', [moveBatchAxis(a!, da ?? null, 0, size), b!], {
+      const out = jc.bind1('dot_general', [moveBatchAxis(a!, da ?? null, 0, size), b!], {
         contract: [shift(lc), rc],
         batch: [shift(lb), rb],
       });
       return [[out], [nb]];
     }
     const lFree = a!.ndim - lc.length - lb.length;
-    const out = jt.bind1('dot_general', [a!, moveBatchAxis(b!, db!, 0, size)], {
+    const out = jc.bind1('dot_general', [a!, moveBatchAxis(b!, db!, 0, size)], {
       contract: [lc, shift(rc)],
       batch: [lb, shift(rb)],
     });
@@ -239,7 +241,7 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
     const nfront = p.numConsts + p.numCarry;
     // Consts and carry batched at 0; xs at 1 (axis 0 is time); the body sees per-step values at 0.
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, i < nfront ? 0 : 1, size));
-    const outs = jt.bind('scan', moved, {
+    const outs = jc.bind('scan', moved, {
       ...p,
       body: vmapClosure(p.body, size, main),
       yAvals: batchedAvals(p.yAvals, size),
@@ -250,7 +252,7 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
     const moved = ops.map((v, i) => moveBatchAxis(v, dops[i] ?? null, 0, size));
     if (di === null) {
       const branches = p.branches.map((b) => vmapClosure(b, size, main));
-      const outs = jt.bind('cond', [index!, ...moved], {
+      const outs = jc.bind('cond', [index!, ...moved], {
         branches,
         outAvals: batchedAvals(p.outAvals, size),
       });
@@ -286,12 +288,13 @@ export const batchRules: { [P in jt.Primitive]: BatchRule<P> } = {
         jt.where(jt.reshape(active, [size, ...n.shape.slice(1).map(() => 1)]), n, args[i]!),
       );
     };
-    const outs = jt.bind('while', moved, { cond: (a) => jt.any(laneCond(a)), body });
+    const outs = jc.bind('while', moved, { cond: (a) => jt.any(laneCond(a)), body });
     return [outs, outs.map(() => 0)];
   },
+  jit_call: (vals, dims, p, size) => jitCallBatch(vals, dims, p, size),
   custom_linear: (vals, dims, p, size, main) => {
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, 0, size));
-    const outs = jt.bind('custom_linear', moved, {
+    const outs = jc.bind('custom_linear', moved, {
       name: p.name,
       forward: vmapClosure(p.forward, size, main),
       transpose: vmapClosure(p.transpose, size, main),

@@ -1,10 +1,11 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { batchRules } from './batch-rules';
 
 /** `null`: the value is the same for every batch element. */
 export type BDim = number | null;
 
-export class BatchTracer extends jt.Tracer {
+export class BatchTracer extends jc.Tracer {
   constructor(
     readonly trace: BatchTrace,
     readonly val: jt.Array,
@@ -31,10 +32,10 @@ export class BatchTracer extends jt.Tracer {
  */
 interface BatchData {
   readonly size: number;
-  readonly copyOf?: jt.MainTrace | undefined;
+  readonly copyOf?: jc.MainTrace | undefined;
 }
 
-export class BatchTrace extends jt.Trace {
+export class BatchTrace extends jc.Trace {
   get axisSize(): number {
     return (this.main.globalData as BatchData).size;
   }
@@ -47,11 +48,11 @@ export class BatchTrace extends jt.Trace {
       return new BatchTracer(this, x.val, x.bdim);
     return this.pure(x);
   }
-  process<P extends jt.Primitive>(
+  process<P extends jc.Primitive>(
     prim: P,
-    tracers: jt.Tracer[],
-    params: jt.PrimitiveParams[P],
-  ): jt.Tracer[] {
+    tracers: jc.Tracer[],
+    params: jc.PrimitiveParams[P],
+  ): jc.Tracer[] {
     const ts = tracers as BatchTracer[];
     const [outs, dims] = batchRules[prim](
       ts.map((t) => t.val),
@@ -84,10 +85,10 @@ export function vmapFlat(
   inDims: readonly BDim[],
   size: number,
   outDim = 0,
-  copyOf?: jt.MainTrace,
+  copyOf?: jc.MainTrace,
 ): jt.Array[] {
   const data: BatchData = { size, copyOf };
-  return jt.newMain(BatchTrace, data, (main) => {
+  return jc.newMain(BatchTrace, data, (main) => {
     const trace = new BatchTrace(main);
     const ins = args.map((a, i) =>
       inDims[i] === null ? a : new BatchTracer(trace, a, inDims[i]!),

@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { addTangents, type Tangent } from './tangent';
 
 /** `value` placed at `start` along `axis` of an otherwise zero cotangent. */
@@ -34,7 +35,7 @@ export const addPiece = (sum: CotangentSum, piece: Piece): CotangentSum => ({
  * axis whole (so its transpose is a piece); undefined otherwise.
  */
 export function pieceAxis(
-  params: jt.PrimitiveParams['slice'],
+  params: jc.PrimitiveParams['slice'],
   shape: jt.Shape,
 ): number | undefined {
   const { start, limit, strides } = params;
@@ -47,7 +48,7 @@ export function pieceAxis(
 function padPiece({ value, axis, start }: Piece, shape: jt.Shape): jt.Array {
   const lo = shape.map((_, i) => (i === axis ? start : 0));
   const hi = shape.map((d, i) => (i === axis ? d - start - value.shape[axis]! : 0));
-  return jt.bind1('pad', [value], { lo, hi, interior: shape.map(() => 0), value: 0 });
+  return jc.bind1('pad', [value], { lo, hi, interior: shape.map(() => 0), value: 0 });
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { BatchTrace, BatchTracer, type BDim, vmapFlat } from './batching';
 import { flattenArrays } from './flat';
 import { JVPTrace, JVPTracer } from './jvp';
@@ -7,10 +8,10 @@ import { vjp } from './linearize';
 import { instantiate, type Tangent } from './tangent';
 
 /** The trace of the highest-level tracer among `args` (undefined when all are concrete). */
-function topTrace(args: readonly jt.Array[]): jt.Trace | undefined {
-  let top: jt.Tracer | undefined;
+function topTrace(args: readonly jt.Array[]): jc.Trace | undefined {
+  let top: jc.Tracer | undefined;
   for (const a of args) {
-    if (a instanceof jt.Tracer && (top === undefined || a.trace.main.level > top.trace.main.level))
+    if (a instanceof jc.Tracer && (top === undefined || a.trace.main.level > top.trace.main.level))
       top = a;
   }
   return top?.trace;
@@ -24,7 +25,7 @@ function split(trace: JVPTrace, args: readonly jt.Array[]) {
   // backward pass after that trace has ended, so they must capture the known values.
   const primals = args.map((a) => {
     const p = own(a) ? a.primal : a;
-    return p instanceof jt.Tracer ? p.fullLower() : p;
+    return p instanceof jc.Tracer ? p.fullLower() : p;
   });
   const tangents = args.map((a) => (own(a) ? a.tangent : null));
   return { primals, tangents };
@@ -68,10 +69,10 @@ function linearOutputs(
   primals: readonly jt.Array[],
   tangents: readonly Tangent[],
   po: readonly jt.Array[],
-  rule: Pick<jt.PrimitiveParams['custom_linear'], 'name' | 'forward' | 'transpose'>,
+  rule: Pick<jc.PrimitiveParams['custom_linear'], 'name' | 'forward' | 'transpose'>,
 ): JVPTracer[] {
   if (tangents.every((t) => t === null)) return po.map((p) => new JVPTracer(trace, p, null));
-  const touts = jt.bind(
+  const touts = jc.bind(
     'custom_linear',
     tangents.map((t, i) => instantiate(t, primals[i]!)),
     { ...rule, outAvals: po.map(avalOf), inAvals: primals.map(avalOf) },

@@ -1,25 +1,27 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
+import { jitCallJvp } from './jit-rules';
 import { jvpFlat } from './jvp';
 import { addTangents, instantiate, mapTangent, type Tangent } from './tangent';
 
-type JvpRule<P extends jt.Primitive> = (
+type JvpRule<P extends jc.Primitive> = (
   primals: jt.Array[],
   tangents: Tangent[],
-  params: jt.PrimitiveParams[P],
+  params: jc.PrimitiveParams[P],
   /** The JVP level processing the primitive (closures run as copies of it). */
-  main: jt.MainTrace,
+  main: jc.MainTrace,
 ) => [jt.Array[], Tangent[]];
 
 const NONE = {} as Record<string, never>;
-const same = (prim: jt.Primitive, x: jt.Array, params: unknown = NONE) =>
-  jt.bind1(prim, [x], params as never);
+const same = (prim: jc.Primitive, x: jt.Array, params: unknown = NONE) =>
+  jc.bind1(prim, [x], params as never);
 
 /** A rule for `y = f(x)` whose derivative is `dy = t · g(x, y)`. */
 const unary =
   (
-    prim: jt.UnaryPrimitive,
+    prim: jc.UnaryPrimitive,
     scale: (x: jt.Array, y: jt.Array) => jt.Array,
-  ): JvpRule<jt.UnaryPrimitive> =>
+  ): JvpRule<jc.UnaryPrimitive> =>
   ([x], [t]) => {
     const y = same(prim, x!);
     return [[y], [mapTangent(t!, (tt) => jt.mul(tt, scale(x!, y)))]];
@@ -27,26 +29,26 @@ const unary =
 
 /** Piecewise-constant or non-float outputs: the tangent is zero. */
 const zeroTangent =
-  <P extends jt.Primitive>(prim: P): JvpRule<P> =>
+  <P extends jc.Primitive>(prim: P): JvpRule<P> =>
   (xs, _ts, params) => {
-    const outs = jt.bind(prim, xs, params);
+    const outs = jc.bind(prim, xs, params);
     return [outs, outs.map(() => null)];
   };
 
 /** Linear primitives: apply the same primitive to the tangents. */
 const linear =
-  <P extends jt.Primitive>(prim: P, zeroIn?: (i: number) => boolean): JvpRule<P> =>
+  <P extends jc.Primitive>(prim: P, zeroIn?: (i: number) => boolean): JvpRule<P> =>
   (xs, ts, params) => {
-    const y = jt.bind(prim, xs, params);
+    const y = jc.bind(prim, xs, params);
     if (ts.every((t, i) => t === null || zeroIn?.(i))) return [y, y.map(() => null)];
     const tIn = xs.map((x, i) => (zeroIn?.(i) ? x : instantiate(ts[i] ?? null, x)));
-    return [y, jt.bind(prim, tIn, params)];
+    return [y, jc.bind(prim, tIn, params)];
   };
 
 const maxLike =
   <P extends 'max' | 'min'>(prim: P): JvpRule<P> =>
   ([x, y], [tx, ty]) => {
-    const out = jt.bind1(prim, [x!, y!], NONE);
+    const out = jc.bind1(prim, [x!, y!], NONE);
     if (tx === null && ty === null) return [[out], [null]];
     // Ties split the derivative evenly, as JAX does.
     const wins = prim === 'max' ? jt.greater(x!, y!) : jt.less(x!, y!);
@@ -60,7 +62,7 @@ const maxLike =
 function jvpClosure(
   f: (args: readonly jt.Array[]) => jt.Array[],
   n: number,
-  main: jt.MainTrace,
+  main: jc.MainTrace,
 ): (args: readonly jt.Array[]) => jt.Array[] {
   return (args) => {
     const [p, t] = jvpFlat((a) => f(a), args.slice(0, n), args.slice(n), main);
@@ -72,7 +74,7 @@ const withTangents = (xs: readonly jt.Array[], ts: readonly Tangent[]) =>
   xs.map((x, i) => instantiate(ts[i] ?? null, x));
 const doubled = (avals: readonly jt.AbstractValue[]) => [...avals, ...avals];
 
-export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
+export const jvpRules: { [P in jc.Primitive]: JvpRule<P> } = {
   neg: linear('neg'),
   exp: unary('exp', (_x, y) => y),
   log: unary('log', (x) => jt.div(1, x)),
@@ -93,13 +95,13 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   round: zeroTangent('round'),
   not: zeroTangent('not'),
   is_finite: zeroTangent('is_finite'),
-  add: ([x, y], [tx, ty]) => [[jt.bind1('add', [x!, y!], NONE)], [addTangents(tx!, ty!)]],
+  add: ([x, y], [tx, ty]) => [[jc.bind1('add', [x!, y!], NONE)], [addTangents(tx!, ty!)]],
   sub: ([x, y], [tx, ty]) => [
-    [jt.bind1('sub', [x!, y!], NONE)],
+    [jc.bind1('sub', [x!, y!], NONE)],
     [addTangents(tx!, mapTangent(ty!, jt.neg))],
   ],
   mul: ([x, y], [tx, ty]) => [
-    [jt.bind1('mul', [x!, y!], NONE)],
+    [jc.bind1('mul', [x!, y!], NONE)],
     [
       addTangents(
         mapTangent(tx!, (t) => jt.mul(t, y!)),
@@ -108,13 +110,13 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
     ],
   ],
   div: ([x, y], [tx, ty]) => {
-    const out = jt.bind1('div', [x!, y!], NONE);
+    const out = jc.bind1('div', [x!, y!], NONE);
     const a = mapTangent(tx!, (t) => jt.div(t, y!));
     const b = mapTangent(ty!, (t) => jt.neg(jt.div(jt.mul(t, out), y!)));
     return [[out], [addTangents(a, b)]];
   },
   pow: ([x, y], [tx, ty]) => {
-    const out = jt.bind1('pow', [x!, y!], NONE);
+    const out = jc.bind1('pow', [x!, y!], NONE);
     const a = mapTangent(tx!, (t) => jt.mul(t, jt.mul(y!, jt.pow(x!, jt.sub(y!, 1)))));
     // d/dy x^y = log(x)·x^y; taken as 0 at x = 0 (where x^y is flat for y > 0).
     const b = mapTangent(ty!, (t) =>
@@ -134,26 +136,26 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   or: zeroTangent('or'),
   select: linear('select', (i) => i === 0),
   cast: ([x], [t], params) => {
-    const y = jt.bind1('cast', [x!], params);
+    const y = jc.bind1('cast', [x!], params);
     const keeps = jt.isFloat(x!.dtype) && jt.isFloat(params.dtype);
     return [[y], [keeps ? mapTangent(t!, (tt) => jt.cast(tt, params.dtype)) : null]];
   },
   stop_gradient: ([x]) => [[jt.stopGradient(x!)], [null]],
   reduce_sum: linear('reduce_sum'),
   reduce_max: ([x], [t], params) => {
-    const y = jt.bind1('reduce_max', [x!], params);
+    const y = jc.bind1('reduce_max', [x!], params);
     if (t === null) return [[y], [null]];
     // The derivative flows to the maximal entries, shared among ties.
     const kept = x!.shape.map((d, i) => (params.axes.includes(i) ? 1 : d));
     const mask = jt.cast(jt.equal(x!, jt.reshape(y, kept)), x!.dtype);
-    const num = jt.bind1('reduce_sum', [jt.mul(t!, mask)], params);
-    const den = jt.bind1('reduce_sum', [mask], params);
+    const num = jc.bind1('reduce_sum', [jt.mul(t!, mask)], params);
+    const den = jc.bind1('reduce_sum', [mask], params);
     return [[y], [jt.div(num, den)]];
   },
   argmax: zeroTangent('argmax'),
   cumsum: linear('cumsum'),
   sort: ([x], [t], params) => {
-    const [values, indices] = jt.bind('sort', [x!], params);
+    const [values, indices] = jc.bind('sort', [x!], params);
     const tv = mapTangent(t!, (tt) => jt.takeAlongAxis(tt, indices!, params.axis));
     return [
       [values!, indices!],
@@ -165,18 +167,18 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   transpose: linear('transpose'),
   slice: linear('slice'),
   pad: ([x], [t], params) => [
-    [jt.bind1('pad', [x!], params)],
-    [mapTangent(t!, (tt) => jt.bind1('pad', [tt], { ...params, value: 0 }))],
+    [jc.bind1('pad', [x!], params)],
+    [mapTangent(t!, (tt) => jc.bind1('pad', [tt], { ...params, value: 0 }))],
   ],
   concatenate: linear('concatenate'),
   gather: linear('gather', (i) => i === 1),
   scatter_add: linear('scatter_add', (i) => i === 1),
   dot_general: ([a, b], [ta, tb], params) => [
-    [jt.bind1('dot_general', [a!, b!], params)],
+    [jc.bind1('dot_general', [a!, b!], params)],
     [
       addTangents(
-        mapTangent(ta!, (t) => jt.bind1('dot_general', [t, b!], params)),
-        mapTangent(tb!, (t) => jt.bind1('dot_general', [a!, t], params)),
+        mapTangent(ta!, (t) => jc.bind1('dot_general', [t, b!], params)),
+        mapTangent(tb!, (t) => jc.bind1('dot_general', [a!, t], params)),
       ),
     ],
   ],
@@ -186,6 +188,7 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   // primals, customVjp's residuals), so the map itself has a derivative here. Run
   // `forward` as a copy of this level, which sees those tracers with their tangents.
   custom_linear: (xs, ts, p, main) => jvpFlat((a) => p.forward(a), xs, ts, main),
+  jit_call: (xs, ts, p) => jitCallJvp(xs, ts, p),
   scan: (xs, ts, p, main) => {
     // Scan over the JVP of the body; inputs regrouped as consts, carry, xs each with tangents.
     const nc = p.numConsts;
@@ -210,7 +213,7 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
       const [oP, oT] = [out.slice(0, m), out.slice(m)];
       return [...oP.slice(0, nk), ...oT.slice(0, nk), ...oP.slice(nk), ...oT.slice(nk)];
     };
-    const outs = jt.bind('scan', [...consts, ...carry, ...xsP, ...xsT], {
+    const outs = jc.bind('scan', [...consts, ...carry, ...xsP, ...xsT], {
       ...p,
       body,
       numConsts: 2 * nc,
@@ -225,7 +228,7 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   cond: ([index, ...ops], [, ...ts], p, main) => {
     const n = ops.length;
     const branches = p.branches.map((b) => jvpClosure(b, n, main));
-    const outs = jt.bind('cond', [index!, ...ops, ...withTangents(ops, ts)], {
+    const outs = jc.bind('cond', [index!, ...ops, ...withTangents(ops, ts)], {
       branches,
       outAvals: doubled(p.outAvals),
     });
@@ -235,7 +238,7 @@ export const jvpRules: { [P in jt.Primitive]: JvpRule<P> } = {
   while: (xs, ts, p, main) => {
     const n = xs.length;
     const body = jvpClosure(p.body, n, main);
-    const outs = jt.bind('while', [...xs, ...withTangents(xs, ts)], {
+    const outs = jc.bind('while', [...xs, ...withTangents(xs, ts)], {
       cond: (a) => p.cond(a.slice(0, n)),
       body,
     });

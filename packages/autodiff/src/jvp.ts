@@ -1,9 +1,10 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { jvpRules } from './jvp-rules';
 import { instantiate, type Tangent } from './tangent';
 
 /** A value under forward-mode differentiation: a primal and its (possibly zero) tangent. */
-export class JVPTracer extends jt.Tracer {
+export class JVPTracer extends jc.Tracer {
   constructor(
     readonly trace: JVPTrace,
     readonly primal: jt.Array,
@@ -22,7 +23,7 @@ export class JVPTracer extends jt.Tracer {
   }
 }
 
-export class JVPTrace extends jt.Trace {
+export class JVPTrace extends jc.Trace {
   pure(x: jt.Array): JVPTracer {
     return new JVPTracer(this, x, null);
   }
@@ -32,16 +33,16 @@ export class JVPTrace extends jt.Trace {
    * tangents, not as constants: closure conversion without jaxprs.
    */
   override lift(x: jt.Array): JVPTracer {
-    const copyOf = this.main.globalData as jt.MainTrace | null;
+    const copyOf = this.main.globalData as jc.MainTrace | null;
     if (x instanceof JVPTracer && copyOf !== null && x.trace.main === copyOf)
       return new JVPTracer(this, x.primal, x.tangent);
     return this.pure(x);
   }
-  process<P extends jt.Primitive>(
+  process<P extends jc.Primitive>(
     prim: P,
-    tracers: jt.Tracer[],
-    params: jt.PrimitiveParams[P],
-  ): jt.Tracer[] {
+    tracers: jc.Tracer[],
+    params: jc.PrimitiveParams[P],
+  ): jc.Tracer[] {
     const ts = tracers as JVPTracer[];
     const [primals, tangents] = jvpRules[prim](
       ts.map((t) => t.primal),
@@ -54,7 +55,7 @@ export class JVPTrace extends jt.Trace {
 }
 
 /** The JVP trace of the given main (for rules that call user code at that level). */
-export const isJvpTrace = (t: jt.Trace): t is JVPTrace => t instanceof JVPTrace;
+export const isJvpTrace = (t: jc.Trace): t is JVPTrace => t instanceof JVPTrace;
 
 /**
  * Forward mode over flat lists: returns primal outputs and their tangents (symbolic
@@ -64,9 +65,9 @@ export function jvpFlat(
   f: (args: jt.Array[]) => jt.Array[],
   primals: readonly jt.Array[],
   tangents: readonly Tangent[],
-  copyOf: jt.MainTrace | null = null,
+  copyOf: jc.MainTrace | null = null,
 ): [jt.Array[], jt.Array[]] {
-  return jt.newMain(JVPTrace, copyOf, (main) => {
+  return jc.newMain(JVPTrace, copyOf, (main) => {
     const trace = new JVPTrace(main);
     const ins = primals.map((p, i) => new JVPTracer(trace, p, tangents[i] ?? null));
     const outs = f(ins);

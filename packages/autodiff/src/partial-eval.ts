@@ -1,12 +1,13 @@
 import * as jt from '@jute/tensor';
-import { type Jaxpr, type JaxprEqn, Var } from './jaxpr';
+import * as jc from '@jute/tensor/core';
+import { type Jaxpr, type JaxprEqn, Var } from '@jute/tensor/core';
 
 /** Known values are computed now; unknown ones are recorded for later. */
 export type PartialVal = { readonly known: jt.Array } | { readonly unknown: jt.AbstractValue };
 
 interface EqnRecipe {
   readonly id: number;
-  readonly prim: jt.Primitive;
+  readonly prim: jc.Primitive;
   readonly inputs: readonly PartialEvalTracer[];
   readonly params: unknown;
   readonly outs: PartialEvalTracer[];
@@ -23,11 +24,11 @@ let eqnCounter = 0;
 /** The concrete value under a stack of tracers, or undefined when some level cannot show it. */
 function concreteValue(x: jt.Array): jt.Array | undefined {
   let v: jt.Array | undefined = x;
-  while (v instanceof jt.Tracer) v = v.concrete();
+  while (v instanceof jc.Tracer) v = v.concrete();
   return v;
 }
 
-export class PartialEvalTracer extends jt.Tracer {
+export class PartialEvalTracer extends jc.Tracer {
   constructor(
     readonly trace: PartialEvalTrace,
     readonly pval: PartialVal,
@@ -55,7 +56,7 @@ export class PartialEvalTracer extends jt.Tracer {
   }
 }
 
-export class PartialEvalTrace extends jt.Trace {
+export class PartialEvalTrace extends jc.Trace {
   pure(x: jt.Array): PartialEvalTracer {
     return new PartialEvalTracer(this, { known: x }, { kind: 'known' });
   }
@@ -70,14 +71,14 @@ export class PartialEvalTrace extends jt.Trace {
     );
   }
 
-  process<P extends jt.Primitive>(
+  process<P extends jc.Primitive>(
     prim: P,
-    tracers: jt.Tracer[],
-    params: jt.PrimitiveParams[P],
-  ): jt.Tracer[] {
+    tracers: jc.Tracer[],
+    params: jc.PrimitiveParams[P],
+  ): jc.Tracer[] {
     const ts = tracers as PartialEvalTracer[];
     if (ts.every((t) => t.isKnown)) {
-      return jt
+      return jc
         .bind(
           prim,
           ts.map((t) => (t.pval as { known: jt.Array }).known),
@@ -87,9 +88,14 @@ export class PartialEvalTrace extends jt.Trace {
     }
     // Control flow is unrolled here: its pieces are then recorded one by one, which keeps
     // every equation of the linear program linear and transposable.
-    if (prim === 'scan') return this.own(jt.runScan(ts, params as jt.ScanParams));
+    if (prim === 'scan') return this.own(jc.unrollScan(ts, params as jc.ScanParams));
+    // A jitted call runs its program here, equation by equation: the known part is
+    // computed now and the linear part recorded, as for any other code.
+    if (prim === 'jit_call') {
+      return this.own(jc.evalJaxpr((params as jc.JitCallParams).jaxpr, [], ts));
+    }
     if (prim === 'cond') {
-      const p = params as jt.PrimitiveParams['cond'];
+      const p = params as jc.PrimitiveParams['cond'];
       const index = ts[0]!;
       if (!index.isKnown)
         throw new jt.TraceError('cond: the branch index cannot depend on a tangent');
@@ -114,7 +120,7 @@ export class PartialEvalTrace extends jt.Trace {
       );
     }
     const inputs = ts.map((t) => this.instantiateConst(t));
-    const outAvals = jt.abstractEval[prim](
+    const outAvals = jc.shapeRules[prim](
       inputs.map((t) => t.aval),
       params,
     );
@@ -125,7 +131,7 @@ export class PartialEvalTrace extends jt.Trace {
   }
 
   /** Results of running user code at this level, as tracers of this trace. */
-  private own(xs: readonly jt.Array[]): jt.Tracer[] {
+  private own(xs: readonly jt.Array[]): jc.Tracer[] {
     return xs.map((x) =>
       x instanceof PartialEvalTracer && x.trace.main === this.main ? x : this.pure(x),
     );
@@ -182,7 +188,7 @@ export function tracersToJaxpr(
     .map((e) => ({
       prim: e.prim,
       inputs: e.inputs.map(varOf),
-      params: e.params,
+      params: e.params as never,
       outs: e.outs.map(varOf),
     }));
   return [{ constVars, inVars, eqns, outs: outs.map(varOf) }, consts];
@@ -197,7 +203,7 @@ export function partialEvalFlat(
   pvals: readonly PartialVal[],
   unknownOutputs: (i: number) => boolean,
 ): { outs: (jt.Array | null)[]; jaxpr: Jaxpr; consts: jt.Array[] } {
-  return jt.newMain(PartialEvalTrace, null, (main) => {
+  return jc.newMain(PartialEvalTrace, null, (main) => {
     const trace = new PartialEvalTrace(main);
     const ins = pvals.map((pv) => trace.newArg(pv));
     const raw = f(ins);

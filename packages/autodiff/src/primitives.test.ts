@@ -1,12 +1,13 @@
 /**
- * One case per primitive of `jt.ALL_PRIMITIVES`: derivatives checked with `checkGrads`
+ * One case per primitive of `jc.ALL_PRIMITIVES`: derivatives checked with `checkGrads`
  * (or zero tangents for piecewise-constant ones) and the batching rule checked against a
  * loop. A primitive added to the closed set without a case fails to compile here and
  * fails the key test below.
  */
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { describe, expect, test } from 'vitest';
-import { checkGrads, checkpoint, customVjp, grad, jvp, vjp } from './index';
+import { checkGrads, checkpoint, customVjp, grad, jit, jvp, makeJaxpr, vjp } from './index';
 import {
   awayFromZero,
   expectBatchingMatchesLoop,
@@ -94,6 +95,8 @@ const vjpSin = customVjp(
   (x: jt.Array, g: jt.Array) => [jt.mul(g, jt.cos(x))],
 );
 
+const jitted = jit((x: jt.Array, y: jt.Array) => [jt.mul(jt.sin(x), y), jt.tanh(jt.sub(x, y))]);
+
 const patchParams = {
   window: [2, 2],
   strides: [1, 1],
@@ -105,7 +108,7 @@ const patchParams = {
   rhsDilation: [1, 1],
 };
 
-const cases: { [P in jt.Primitive]: Case } = {
+const cases: { [P in jc.Primitive]: Case } = {
   neg: smooth(jt.neg),
   exp: smooth(jt.exp),
   log: smooth(jt.log, positive(S)),
@@ -228,7 +231,7 @@ const cases: { [P in jt.Primitive]: Case } = {
         ],
         { value: 3 },
       ),
-      jt.bind1('pad', [x!], { lo: [1, 0], hi: [0, 2], interior: [1, 2], value: 0.5 }),
+      jc.bind1('pad', [x!], { lo: [1, 0], hi: [0, 2], interior: [1, 2], value: 0.5 }),
     ],
     args: float([2, 3]),
     grad: 'both',
@@ -256,7 +259,7 @@ const cases: { [P in jt.Primitive]: Case } = {
     // at(...).add is scatter_add on axis 0; axis 1 (the transpose of a gather on axis 1) is bound directly.
     f: (x, v, u, idx) => [
       jt.at(x!, idx!).add(v!),
-      jt.bind1('scatter_add', [u!, idx!], { axis: 1, size: 4, shape: [2, 4, 3] }),
+      jc.bind1('scatter_add', [u!, idx!], { axis: 1, size: 4, shape: [2, 4, 3] }),
     ],
     args: (s) => [
       randn(s, [4, 3]),
@@ -305,7 +308,7 @@ const cases: { [P in jt.Primitive]: Case } = {
   },
   conv_patches_transpose: {
     f: (x) =>
-      jt.bind1('conv_patches_transpose', [x!], { ...patchParams, inputShape: [1, 5, 5, 2] }),
+      jc.bind1('conv_patches_transpose', [x!], { ...patchParams, inputShape: [1, 5, 5, 2] }),
     args: float([1, 4, 4, 8]),
     grad: 'both',
     inAxes: [[3]],
@@ -375,6 +378,14 @@ const cases: { [P in jt.Primitive]: Case } = {
     grad: 'both',
     inAxes: [[1]],
   },
+  // A jitted call inside the transforms: one primitive with its own JVP and batching rules.
+  jit_call: {
+    f: (x, y) => jitted(x!, y!),
+    args: two(S),
+    grad: 'both',
+    order: 2,
+    inAxes: BIN_AXES,
+  },
 };
 
 const B = 3;
@@ -408,10 +419,10 @@ const asList = (o: jt.Array | jt.Array[]) => (Array.isArray(o) ? o : [o]);
 
 describe('per-primitive table', () => {
   test('has one case per primitive of ALL_PRIMITIVES', () => {
-    expect(Object.keys(cases).sort()).toEqual([...jt.ALL_PRIMITIVES].sort());
+    expect(Object.keys(cases).sort()).toEqual([...jc.ALL_PRIMITIVES].sort());
   });
 
-  describe.each(jt.ALL_PRIMITIVES.map((p) => [p, cases[p]] as const))('%s', (prim, c) => {
+  describe.each(jc.ALL_PRIMITIVES.map((p) => [p, cases[p]] as const))('%s', (prim, c) => {
     const args = c.args(1);
 
     test('binds the primitive', () => {
@@ -448,6 +459,16 @@ describe('per-primitive table', () => {
           /not reverse-mode differentiable/,
         );
       }
+    });
+
+    test('jit matches eager, through a well-typed jaxpr', () => {
+      jc.typecheckJaxpr(makeJaxpr(c.f)(...args).jaxpr);
+      const eager = asList(c.f(...args));
+      const compiled = asList(jit(c.f)(...args));
+      expect(compiled.length).toBe(eager.length);
+      compiled.forEach((o, i) => {
+        expectClose(o, eager[i]!);
+      });
     });
 
     test('batching matches a loop', () => {

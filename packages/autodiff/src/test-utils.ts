@@ -3,6 +3,7 @@
  * @internal
  */
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { expect } from 'vitest';
 import { vmap } from './vmap';
 
@@ -104,7 +105,7 @@ export function expectBatchingMatchesLoop(
   );
 }
 
-class RecordTracer extends jt.Tracer {
+class RecordTracer extends jc.Tracer {
   constructor(
     readonly trace: RecordTrace,
     readonly val: jt.Array,
@@ -122,17 +123,17 @@ class RecordTracer extends jt.Tracer {
   }
 }
 
-class RecordTrace extends jt.Trace {
+class RecordTrace extends jc.Trace {
   pure(x: jt.Array): RecordTracer {
     return new RecordTracer(this, x);
   }
-  process<P extends jt.Primitive>(
+  process<P extends jc.Primitive>(
     prim: P,
-    tracers: jt.Tracer[],
-    params: jt.PrimitiveParams[P],
-  ): jt.Tracer[] {
-    (this.main.globalData as Set<jt.Primitive>).add(prim);
-    return jt
+    tracers: jc.Tracer[],
+    params: jc.PrimitiveParams[P],
+  ): jc.Tracer[] {
+    (this.main.globalData as Set<jc.Primitive>).add(prim);
+    return jc
       .bind(
         prim,
         tracers.map((t) => (t as RecordTracer).val),
@@ -146,9 +147,9 @@ class RecordTrace extends jt.Trace {
 export function primitivesBound(
   f: (...xs: jt.Array[]) => unknown,
   args: readonly jt.Array[],
-): Set<jt.Primitive> {
-  const seen = new Set<jt.Primitive>();
-  jt.newMain(RecordTrace, seen, (main) => {
+): Set<jc.Primitive> {
+  const seen = new Set<jc.Primitive>();
+  jc.newMain(RecordTrace, seen, (main) => {
     const trace = new RecordTrace(main);
     f(...args.map((a) => new RecordTracer(trace, a)));
   });

@@ -1,6 +1,8 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { addDense, addPiece, type CotangentSum, emptySum, pieceAxis, total } from './cotangent-sum';
-import type { Jaxpr, Var } from './jaxpr';
+import type { Jaxpr, Var } from '@jute/tensor/core';
+import { jitCallTranspose } from './jit-rules';
 import type { Tangent } from './tangent';
 
 /** Marks an input the equation is linear in: its value is what transposition solves for. */
@@ -9,16 +11,16 @@ export class LinearInput {
 }
 
 type In = jt.Array | LinearInput;
-type TransposeRule<P extends jt.Primitive> = (
+type TransposeRule<P extends jc.Primitive> = (
   cts: jt.Array[],
   inputs: In[],
-  params: jt.PrimitiveParams[P],
+  params: jc.PrimitiveParams[P],
 ) => Tangent[];
 
 const isLin = (x: In | undefined): x is LinearInput => x instanceof LinearInput;
 const NONE = {} as Record<string, never>;
 
-function notLinear(prim: string): TransposeRule<jt.Primitive> {
+function notLinear(prim: string): TransposeRule<jc.Primitive> {
   return () => {
     throw new jt.TraceError(
       `transpose: primitive '${prim}' is not linear (this is a bug in a JVP rule)`,
@@ -39,7 +41,7 @@ function unbroadcast(ct: jt.Array, inShape: jt.Shape, dims: readonly number[]): 
   const newAxes = ct.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const expanded = dims.filter((d, i) => inShape[i] === 1 && ct.shape[d] !== 1);
   const axes = [...newAxes, ...expanded].sort((a, b) => a - b);
-  const summed = axes.length ? jt.bind1('reduce_sum', [ct], { axes }) : ct;
+  const summed = axes.length ? jc.bind1('reduce_sum', [ct], { axes }) : ct;
   return jt.reshape(summed, inShape);
 }
 
@@ -52,7 +54,7 @@ function unbroadcast(ct: jt.Array, inShape: jt.Shape, dims: readonly number[]): 
 function dotTranspose(
   ct: jt.Array,
   other: jt.Array,
-  p: jt.PrimitiveParams['dot_general'],
+  p: jc.PrimitiveParams['dot_general'],
   wrtLhs: boolean,
   aval: jt.AbstractValue,
 ): jt.Array {
@@ -75,14 +77,14 @@ function dotTranspose(
   // out axes: batch (myB order), then the free axes of the first operand, then the second's.
   const [out, labels] = wrtLhs
     ? [
-        jt.bind1('dot_general', [ct, other], {
+        jc.bind1('dot_general', [ct, other], {
           contract: [ctOtFree, otFree],
           batch: [ctBatch, otB],
         }),
         [...myB, ...myFree, ...fromOther],
       ]
     : [
-        jt.bind1('dot_general', [other, ct], {
+        jc.bind1('dot_general', [other, ct], {
           contract: [otFree, ctOtFree],
           batch: [otB, ctBatch],
         }),
@@ -92,7 +94,7 @@ function dotTranspose(
   return perm.every((v, i) => v === i) ? out : jt.transpose(out, perm);
 }
 
-export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
+export const transposeRules: { [P in jc.Primitive]: TransposeRule<P> } = {
   neg: ([ct]) => [jt.neg(ct!)],
   add: ([ct], [a, b]) => [isLin(a) ? ct! : null, isLin(b) ? ct! : null],
   sub: ([ct], [a, b]) => [isLin(a) ? ct! : null, isLin(b) ? jt.neg(ct!) : null],
@@ -100,27 +102,27 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
     if (isLin(a) && isLin(b))
       throw new jt.TraceError('transpose: mul of two linear inputs is not linear');
     return isLin(a)
-      ? [jt.bind1('mul', [ct!, b as jt.Array], NONE), null]
-      : [null, jt.bind1('mul', [a as jt.Array, ct!], NONE)];
+      ? [jc.bind1('mul', [ct!, b as jt.Array], NONE), null]
+      : [null, jc.bind1('mul', [a as jt.Array, ct!], NONE)];
   },
   div: ([ct], [a, b]) => {
     if (isLin(b)) throw new jt.TraceError('transpose: div is not linear in its denominator');
-    return [isLin(a) ? jt.bind1('div', [ct!, b as jt.Array], NONE) : null, null];
+    return [isLin(a) ? jc.bind1('div', [ct!, b as jt.Array], NONE) : null, null];
   },
   select: ([ct], [p, a, b]) => {
     const zero = jt.zerosLike(ct!);
     const pred = p as jt.Array;
     return [
       null,
-      isLin(a) ? jt.bind1('select', [pred, ct!, zero], NONE) : null,
-      isLin(b) ? jt.bind1('select', [pred, zero, ct!], NONE) : null,
+      isLin(a) ? jc.bind1('select', [pred, ct!, zero], NONE) : null,
+      isLin(b) ? jc.bind1('select', [pred, zero, ct!], NONE) : null,
     ];
   },
   cast: ([ct], [x]) => [jt.cast(ct!, (x as LinearInput).aval.dtype)],
   reduce_sum: ([ct], [x], { axes }) => {
     const shape = (x as LinearInput).aval.shape;
     const dims = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    return [jt.bind1('broadcast_in_dim', [ct!], { shape, dims })];
+    return [jc.bind1('broadcast_in_dim', [ct!], { shape, dims })];
   },
   broadcast_in_dim: ([ct], [x], { dims }) => [
     unbroadcast(ct!, (x as LinearInput).aval.shape, dims),
@@ -132,7 +134,7 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
     if (ct!.size === 0) return [jt.zeros(shape, { dtype: ct!.dtype })];
     const hi = shape.map((d, i) => d - (start[i]! + (ct!.shape[i]! - 1) * strides[i]! + 1));
     return [
-      jt.bind1('pad', [ct!], { lo: start, hi, interior: strides.map((s) => s - 1), value: 0 }),
+      jc.bind1('pad', [ct!], { lo: start, hi, interior: strides.map((s) => s - 1), value: 0 }),
     ];
   },
   pad: ([ct], [x], { lo, interior, value }) => {
@@ -141,7 +143,7 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
     const limit = shape.map((d, i) =>
       d === 0 ? lo[i]! : lo[i]! + (d - 1) * (interior[i]! + 1) + 1,
     );
-    return [jt.bind1('slice', [ct!], { start: lo, limit, strides: interior.map((s) => s + 1) })];
+    return [jc.bind1('slice', [ct!], { start: lo, limit, strides: interior.map((s) => s + 1) })];
   },
   concatenate: ([ct], xs, { axis }) => {
     let offset = 0;
@@ -151,19 +153,19 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
       const limit = shape.map((d, i) => (i === axis ? offset + d : ct!.shape[i]!));
       offset += shape[axis]!;
       return isLin(x)
-        ? jt.bind1('slice', [ct!], { start, limit, strides: shape.map(() => 1) })
+        ? jc.bind1('slice', [ct!], { start, limit, strides: shape.map(() => 1) })
         : null;
     });
   },
   gather: ([ct], [x, idx], { axis }) => {
     const shape = (x as LinearInput).aval.shape;
     return [
-      jt.bind1('scatter_add', [ct!, idx as jt.Array], { axis, size: shape[axis]!, shape }),
+      jc.bind1('scatter_add', [ct!, idx as jt.Array], { axis, size: shape[axis]!, shape }),
       null,
     ];
   },
   scatter_add: ([ct], [, idx], { axis }) => [
-    jt.bind1('gather', [ct!, idx as jt.Array], { axis }),
+    jc.bind1('gather', [ct!, idx as jt.Array], { axis }),
     null,
   ],
   dot_general: ([ct], [a, b], p) => {
@@ -174,13 +176,14 @@ export const transposeRules: { [P in jt.Primitive]: TransposeRule<P> } = {
       : [null, dotTranspose(ct!, a as jt.Array, p, false, (b as LinearInput).aval)];
   },
   conv_patches: ([ct], [x], p) => [
-    jt.bind1('conv_patches_transpose', [ct!], { ...p, inputShape: (x as LinearInput).aval.shape }),
+    jc.bind1('conv_patches_transpose', [ct!], { ...p, inputShape: (x as LinearInput).aval.shape }),
   ],
   conv_patches_transpose: ([ct], _x, { inputShape: _ignored, ...p }) => [
-    jt.bind1('conv_patches', [ct!], p),
+    jc.bind1('conv_patches', [ct!], p),
   ],
-  cumsum: ([ct], _x, { axis, reverse }) => [jt.bind1('cumsum', [ct!], { axis, reverse: !reverse })],
+  cumsum: ([ct], _x, { axis, reverse }) => [jc.bind1('cumsum', [ct!], { axis, reverse: !reverse })],
   custom_linear: (cts, _xs, p) => p.transpose(cts),
+  jit_call: (cts, xs, p) => jitCallTranspose(cts, xs, p, backwardPass),
   exp: notLinear('exp'),
   log: notLinear('log'),
   expm1: notLinear('expm1'),
@@ -257,7 +260,7 @@ export function backwardPass(
     if (eqn.prim === 'slice') {
       // Kept as a piece: see cotangent-sum.ts.
       const x = eqn.inputs[0]!;
-      const params = eqn.params as jt.PrimitiveParams['slice'];
+      const params = eqn.params as jc.PrimitiveParams['slice'];
       const axis = pieceAxis(params, x.aval.shape);
       if (axis !== undefined) {
         const value = outCts[0]!;
@@ -269,7 +272,7 @@ export function backwardPass(
     const dense = outCts.map(
       (c, i) => c ?? jt.zeros(eqn.outs[i]!.aval.shape, { dtype: eqn.outs[i]!.aval.dtype }),
     );
-    const rule = transposeRules[eqn.prim] as TransposeRule<jt.Primitive>;
+    const rule = transposeRules[eqn.prim] as TransposeRule<jc.Primitive>;
     const inCts = rule(dense, inputs, eqn.params as never);
     eqn.inputs.forEach((v, i) => {
       write(v, inCts[i] ?? null);

@@ -1,28 +1,47 @@
 /**
  * `@jute/tensor`: immutable n-d arrays whose every op goes through `bind`, so the
- * transforms in `@jute/autodiff` see everything a function computes.
+ * transforms in `@jute/autodiff` see everything a function computes. Interpreter
+ * internals (`bind`, `Trace`, the Jaxpr IR ...) are in the `@jute/tensor/core` subpath.
  * @packageDocumentation
  */
 
-export type { Backend, Kernel, KernelPrimitive } from './backend/backend';
+import { cpuBackend } from './backend/cpu';
+import { defaultBackend } from './backend/wasm';
+import { useArrayMethods } from './core/array';
+import { useDefaultBackend } from './core/eval';
+import { arrayMethods } from './ops/methods';
+
+// The entry wires the layers together: the core, which imports nothing above it, gets
+// the op library behind `Array`'s methods and the choice of default backend.
+// `JUTE_BACKEND=cpu` forces the pure-TypeScript backend (to test both with one suite).
+useArrayMethods(arrayMethods);
+useDefaultBackend(() =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.JUTE_BACKEND === 'cpu'
+    ? cpuBackend
+    : defaultBackend(),
+);
+
 export { cpuBackend } from './backend/cpu';
 export { defaultBackend, wasmBackend } from './backend/wasm';
-export { abstractEval } from './core/abstract-eval';
 export { evalShape } from './core/abstract-trace';
-export type { MainTrace } from './core/array';
+export { Array, type ArrayLike, type ReduceOptions } from './core/array';
+export type { Backend } from './core/backend';
+export { type DType, isFloat, promoteTypes, type TypedArray } from './core/dtype';
 export {
-  Array,
-  bind,
-  bind1,
-  ConcreteArray,
-  newMain,
-  stackDepth,
-  Trace,
-  Tracer,
-} from './core/array';
-export { getBackend, runScan, setBackend } from './core/eval';
-export { type DType, isFloat, promoteTypes, type TypedArray } from './dtype';
-export { DTypeError, fmtShape, JuteError, ShapeError, TraceError, ValueError } from './errors';
+  ConcretizationError,
+  DTypeError,
+  fmtShape,
+  JuteError,
+  ShapeError,
+  TraceError,
+  ValueError,
+} from './core/errors';
+export { getBackend, setBackend } from './core/eval';
+export type { AbstractValue } from './core/primitives';
+export { broadcastShapes, normalizeAxes, normalizeAxis, type Shape, sizeOf } from './core/shape';
+export type { PyTree, TreeDef } from './core/tree';
+export * as tree from './core/tree';
 export * from './ops/control-flow';
 export * from './ops/conv';
 export * from './ops/creation';
@@ -33,9 +52,6 @@ export * from './ops/reduce';
 export { variance as var } from './ops/reduce';
 export * from './ops/sorting';
 export * from './ops/structural';
-export * from './primitives';
+export * from './ops/sync';
 export * as random from './random';
-export { broadcastShapes, normalizeAxes, normalizeAxis, type Shape, sizeOf } from './shape';
-export type { PyTree, TreeDef } from './tree';
-export * as tree from './tree';
 export * from './wasm/index';

@@ -1,12 +1,12 @@
-import { erf as erfApprox } from './backend/erf';
 import { Array, ConcreteArray } from './core/array';
-import { type DType, isFloat } from './dtype';
-import { DTypeError, fmtShape, ShapeError, ValueError } from './errors';
+import { type DType, isFloat } from './core/dtype';
+import { erf as erfApprox } from './core/erf';
+import { DTypeError, fmtShape, ShapeError, ValueError } from './core/errors';
+import { checkShape, type Shape, sizeOf } from './core/shape';
 import { type ArrayLike, asArray } from './ops/creation';
 import { add, less, log, neg } from './ops/elementwise';
 import { take } from './ops/indexing';
 import { argmax } from './ops/reduce';
-import { checkShape, type Shape, sizeOf } from './shape';
 
 // Threefry-2x32 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", 2011),
 // 20 rounds: a counter-based generator, so keys split and fold without shared state.

@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 
 /** Predictions and logits must be floating point: gradients of integers mean nothing. */
 export function requireFloat(fn: string, what: string, x: jt.Array): void {
@@ -41,7 +42,7 @@ export function requireRank(fn: string, what: string, x: jt.Array, rank: number)
  * argument may be a tracer, and then value checks are skipped rather than failing.
  */
 export const concreteValues = (x: jt.Array): ArrayLike<number> | undefined =>
-  x instanceof jt.ConcreteArray ? x.buffer : undefined;
+  x instanceof jc.ConcreteArray ? x.buffer : undefined;
 
 /** Checks that every (readable) value lies in `[lo, hi]` (NaN fails). */
 export function requireInRange(

@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import { classIndices, labelIndices } from './validate';
 
 /** Number of correct predictions and of examples (int32 scalars). */
@@ -39,7 +40,7 @@ export function topKCounts(
     );
   }
   const numClasses = scores.shape[scores.ndim - 1]!;
-  const v = l instanceof jt.ConcreteArray ? l.buffer : undefined;
+  const v = l instanceof jc.ConcreteArray ? l.buffer : undefined;
   if (v) {
     for (let i = 0; i < v.length; i++) {
       if (!(v[i]! >= 0 && v[i]! < numClasses)) {

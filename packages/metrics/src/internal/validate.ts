@@ -1,11 +1,12 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 
 const same = (a: jt.Shape, b: jt.Shape): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** The values of `x` when they can be read (inside a transform value checks are skipped). */
 export const concreteValues = (x: jt.Array): ArrayLike<number> | undefined =>
-  x instanceof jt.ConcreteArray ? x.buffer : undefined;
+  x instanceof jc.ConcreteArray ? x.buffer : undefined;
 
 /** Labels must be int32 or bool class indices; bools become 0/1. */
 export function labelIndices(fn: string, labels: jt.Array): jt.Array {

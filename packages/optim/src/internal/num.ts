@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 
 /**
  * A scalar that is a JS number when the step is concrete and an array when it is
@@ -64,10 +65,10 @@ export const where = (c: Bool, a: Num, b: Num): Num =>
 
 /** A scalar array's value as a JS number, or the array itself while it is traced. */
 export function scalarOf(x: jt.Array): Num {
-  return x instanceof jt.Tracer ? x : Number(x.item());
+  return x instanceof jc.Tracer ? x : Number(x.item());
 }
 
 /** A scalar bool array as a JS boolean, or the array itself while it is traced. */
 export function boolOf(x: jt.Array): Bool {
-  return x instanceof jt.Tracer ? x : Boolean(x.item());
+  return x instanceof jc.Tracer ? x : Boolean(x.item());
 }

@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import type { Num } from '../internal/num';
 
 /**
@@ -58,7 +59,7 @@ export function callSchedule(schedule: ScheduleLike, step: Num): Num {
  * concrete (any `(step: number) => number` works), as an array when it is traced.
  */
 export function evalSchedule(schedule: ScheduleLike, count: jt.Array): Num {
-  if (count instanceof jt.Tracer) return (schedule as Schedule)(count);
+  if (count instanceof jc.Tracer) return (schedule as Schedule)(count);
   const v = (schedule as (s: number) => number)(Number(count.item()));
   return typeof v === 'number' ? v : Number((v as jt.Array).item());
 }

@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import * as jc from '@jute/tensor/core';
 import type { GradientTransformation } from '../gradient-transformation';
 import { incrementCount, zeroCount } from '../internal/count';
 import { expectCount, expectState } from '../internal/state';
@@ -88,7 +89,7 @@ export function injectHyperparams<O extends object, S>(
           if (!(h instanceof jt.Array) || h.size !== 1) {
             throw new jt.ValueError(`${op}: state.hyperparams.${k} must be a scalar array`);
           }
-          if (h instanceof jt.Tracer)
+          if (h instanceof jc.Tracer)
             throw new jt.TraceError(
               `${op}: hyperparameter '${k}' is traced; injected values are read as numbers`,
             );

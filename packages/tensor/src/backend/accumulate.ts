@@ -1,4 +1,4 @@
-import type { TypedArray } from '../dtype';
+import type { TypedArray } from '../core/dtype';
 import { type CopyPlan, walkOuter } from './strided';
 
 /**

@@ -1,6 +1,6 @@
-import type { TypedArray } from '../dtype';
-import type { BinaryPrimitive, UnaryPrimitive } from '../primitives';
-import { erf } from './erf';
+import type { TypedArray } from '../core/dtype';
+import { erf } from '../core/erf';
+import type { BinaryPrimitive, UnaryPrimitive } from '../core/primitives';
 
 type Loop1 = (x: TypedArray, o: TypedArray) => void;
 type Loop2 = (a: TypedArray, b: TypedArray, o: TypedArray) => void;

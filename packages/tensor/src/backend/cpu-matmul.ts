@@ -1,4 +1,4 @@
-import type { TypedArray } from '../dtype';
+import type { TypedArray } from '../core/dtype';
 
 /**
  * `out[b] = a[b] @ b[b]` for `batch` row-major (m×k)·(k×n) products at the given offsets.

@@ -1,6 +1,6 @@
 import { ConcreteArray } from '../core/array';
-import { allocate } from '../dtype';
-import { type Shape, sizeOf } from '../shape';
+import { allocate } from '../core/dtype';
+import { type Shape, sizeOf } from '../core/shape';
 
 /**
  * `reduce_sum` / `reduce_max` over any set of axes.

@@ -1,16 +1,14 @@
 import { ConcreteArray } from '../core/array';
-import { allocate, type DType, type TypedArray } from '../dtype';
-import { ValueError } from '../errors';
-import { type Shape, sizeOf, stridesOf } from '../shape';
+import type { Backend, Kernel, KernelPrimitive } from '../core/backend';
+import { allocate, type DType, type TypedArray } from '../core/dtype';
+import { ValueError } from '../core/errors';
+import { type Shape, sizeOf, stridesOf } from '../core/shape';
 import { addLoop } from './accumulate';
-import type { Backend, Kernel, KernelPrimitive } from './backend';
 import { binaryLoops, unaryLoops } from './cpu-elementwise';
 import { matmulInto } from './cpu-matmul';
-import { col2im, im2col, patchesShape } from './cpu-patches';
+import { col2im, im2col } from './cpu-patches';
 import { reduce } from './cpu-reduce';
 import { copyStrided, gatherRows, stridedCopy, withWords } from './strided';
-
-export { patchesShape, windowOutSize } from './cpu-patches';
 
 const make = (buffer: TypedArray, shape: Shape, dtype: DType) =>
   new ConcreteArray(buffer, shape, dtype);
@@ -419,11 +417,11 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
     return [make(out, shape, upd!.dtype)];
   },
   dot_general: ([a, b], p) => [dotGeneral(a!, b!, p)],
-  conv_patches: ([x], p) => {
-    const shape = patchesShape('conv', x!.shape, p);
-    const out = allocate(x!.dtype, sizeOf(shape));
-    im2col(x!.buffer, out, x!.shape, p);
-    return [make(out, shape, x!.dtype)];
+  conv_patches: ([x], p, [out]) => {
+    const shape = out!.shape;
+    const buf = allocate(x!.dtype, sizeOf(shape));
+    im2col(x!.buffer, buf, x!.shape, p);
+    return [make(buf, shape, x!.dtype)];
   },
   conv_patches_transpose: ([cols], p) => {
     const out = allocate(cols!.dtype, sizeOf(p.inputShape));

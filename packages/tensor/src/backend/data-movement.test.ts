@@ -1,17 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConcreteArray } from '../core/array';
-import { allocate, type DType, type TypedArray } from '../dtype';
-import type { ConvPatchesParams } from '../primitives';
-import { type Shape, sizeOf, stridesOf } from '../shape';
+import type { KernelPrimitive } from '../core/backend';
+import { patchesShape } from '../core/conv-shape';
+import { allocate, type DType, type TypedArray } from '../core/dtype';
+import type { ConvPatchesParams, PrimitiveParams } from '../core/primitives';
+import { type Shape, sizeOf, stridesOf } from '../core/shape';
+import { shapeRules } from '../core/shape-rules';
 import { cpuBackend } from './cpu';
-import { patchesShape } from './cpu-patches';
 import { planCopy } from './strided';
 
 // Each fast data-movement kernel against a naive index-by-index reference, over random
 // shapes, parameters and dtypes (special values included), compared bit for bit.
 
-const K = cpuBackend.kernels;
+// Kernels get their output avals from the shape rules, as the eval interpreter passes them.
+const K = new Proxy(cpuBackend.kernels, {
+  get: (kernels, prim: KernelPrimitive) => (inputs: ConcreteArray[], params: never) =>
+    kernels[prim](inputs, params, shapeRules[prim](inputs, params)),
+}) as {
+  [P in KernelPrimitive]: (inputs: ConcreteArray[], params: PrimitiveParams[P]) => ConcreteArray[];
+};
 const DTYPES: DType[] = ['float32', 'float64', 'int32', 'bool'];
 const SPECIAL = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 

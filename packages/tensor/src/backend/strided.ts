@@ -1,6 +1,6 @@
-import type { TypedArray } from '../dtype';
-import type { Shape } from '../shape';
-import { stridesOf } from '../shape';
+import type { TypedArray } from '../core/dtype';
+import type { Shape } from '../core/shape';
+import { stridesOf } from '../core/shape';
 
 /**
  * Data movement (transpose, broadcast, slice, pad, concatenate, im2col) as one strided

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConcreteArray } from '../core/array';
-import type { DType } from '../dtype';
-import { sizeOf } from '../shape';
+import type { KernelPrimitive } from '../core/backend';
+import type { DType } from '../core/dtype';
+import type { AbstractValue } from '../core/primitives';
+import { sizeOf } from '../core/shape';
+import { shapeRules } from '../core/shape-rules';
 import { rng } from '../test-rng';
-import type { KernelPrimitive } from './backend';
 import { cpuBackend } from './cpu';
 import { wasmBackend } from './wasm';
 
@@ -42,9 +44,10 @@ function run(
 ): ConcreteArray {
   const kernels = (backend === 'wasm' ? wasmBackend() : cpuBackend).kernels as unknown as Record<
     string,
-    (i: ConcreteArray[], p: object) => ConcreteArray[]
+    (i: ConcreteArray[], p: object, out: readonly AbstractValue[]) => ConcreteArray[]
   >;
-  return kernels[op]!(inputs, params)[0]!;
+  const outAvals = shapeRules[op](inputs, params as never);
+  return kernels[op]!(inputs, params, outAvals)[0]!;
 }
 
 /** Same dtype and shape, and elements within `maxUlps` (0: the same bits up to NaN payload). */

@@ -1,4 +1,5 @@
 import { ConcreteArray } from '../core/array';
+import type { Backend, Kernel, KernelPrimitive } from '../core/backend';
 import {
   binaryF32,
   compareF32,
@@ -9,7 +10,6 @@ import {
 } from '../wasm/elementwise';
 import type { BinaryKernel, CompareKernel, UnaryKernel } from '../wasm/elementwise-kernel';
 import { matmulF32Batched, wasmAvailable } from '../wasm/matmul';
-import type { Backend, Kernel, KernelPrimitive } from './backend';
 import { cpuBackend, dotGeneral, type MatmulKernel, tsMatmul } from './cpu';
 
 // Below this many multiply-adds the copy into WebAssembly memory costs more than it saves.
@@ -45,35 +45,35 @@ const isF32 = (x: ConcreteArray): x is ConcreteArray & { buffer: Float32Array } 
 
 function unary<P extends UnaryKernel & KernelPrimitive>(op: P): Kernel<P> {
   const min = TRANSCENDENTAL.has(op) ? MIN_WASM_TRANSCENDENTAL : MIN_WASM_MAP;
-  return (inputs, params) => {
+  return (inputs, params, outAvals) => {
     const x = inputs[0]!;
-    if (!isF32(x) || x.size < min) return cpuBackend.kernels[op](inputs, params);
+    if (!isF32(x) || x.size < min) return cpuBackend.kernels[op](inputs, params, outAvals);
     return [new ConcreteArray(unaryF32(op, x.buffer), x.shape, 'float32')];
   };
 }
 
 function binary<P extends BinaryKernel & KernelPrimitive>(op: P): Kernel<P> {
-  return (inputs, params) => {
+  return (inputs, params, outAvals) => {
     const [a, b] = inputs as [ConcreteArray, ConcreteArray];
     if (!isF32(a) || !isF32(b) || a.size < MIN_WASM_MAP)
-      return cpuBackend.kernels[op](inputs, params);
+      return cpuBackend.kernels[op](inputs, params, outAvals);
     return [new ConcreteArray(binaryF32(op, a.buffer, b.buffer), a.shape, 'float32')];
   };
 }
 
 function compare<P extends CompareKernel & KernelPrimitive>(op: P): Kernel<P> {
-  return (inputs, params) => {
+  return (inputs, params, outAvals) => {
     const [a, b] = inputs as [ConcreteArray, ConcreteArray];
     if (!isF32(a) || !isF32(b) || a.size < MIN_WASM_MAP)
-      return cpuBackend.kernels[op](inputs, params);
+      return cpuBackend.kernels[op](inputs, params, outAvals);
     return [new ConcreteArray(compareF32(op, a.buffer, b.buffer), a.shape, 'bool')];
   };
 }
 
-const select: Kernel<'select'> = (inputs, params) => {
+const select: Kernel<'select'> = (inputs, params, outAvals) => {
   const [p, t, f] = inputs as [ConcreteArray, ConcreteArray, ConcreteArray];
   if (!isF32(t) || !isF32(f) || !(p.buffer instanceof Uint8Array) || t.size < MIN_WASM_MAP) {
-    return cpuBackend.kernels.select(inputs, params);
+    return cpuBackend.kernels.select(inputs, params, outAvals);
   }
   return [new ConcreteArray(selectF32(p.buffer, t.buffer, f.buffer), t.shape, 'float32')];
 };
@@ -105,14 +105,13 @@ function reduceBlock(
  * dtypes and small arrays take the TypeScript path.
  */
 function reduce<P extends 'reduce_sum' | 'reduce_max'>(op: P): Kernel<P> {
-  return (inputs, params) => {
+  return (inputs, params, outAvals) => {
     const x = inputs[0]!;
     const block =
       isF32(x) && x.size >= MIN_WASM_REDUCE ? reduceBlock(x.shape, params.axes) : undefined;
-    if (!block) return cpuBackend.kernels[op](inputs, params);
+    if (!block) return cpuBackend.kernels[op](inputs, params, outAvals);
     const out = reduceF32(op === 'reduce_sum' ? 'sum' : 'max', x.buffer as Float32Array, ...block);
-    const shape = x.shape.filter((_, i) => !params.axes.includes(i));
-    return [new ConcreteArray(out, shape, 'float32')];
+    return [new ConcreteArray(out, outAvals[0]!.shape, 'float32')];
   };
 }
 

@@ -1,8 +1,9 @@
-import type { DType } from '../dtype';
-import type { AbstractValue, Primitive, PrimitiveParams } from '../primitives';
-import type { Shape } from '../shape';
-import { abstractEval } from './abstract-eval';
-import { type Array, type MainTrace, newMain, Trace, Tracer } from './array';
+import type { Array } from './array';
+import type { DType } from './dtype';
+import type { AbstractValue, Primitive, PrimitiveParams } from './primitives';
+import type { Shape } from './shape';
+import { shapeRules } from './shape-rules';
+import { type MainTrace, newMain, Trace, Tracer } from './trace';
 
 class ShapeTracer extends Tracer {
   constructor(
@@ -30,7 +31,7 @@ class ShapeTrace extends Trace {
   }
   process<P extends Primitive>(prim: P, tracers: Tracer[], params: PrimitiveParams[P]): Tracer[] {
     const avals = tracers.map((t) => (t as ShapeTracer).aval);
-    return abstractEval[prim](avals, params).map((a) => new ShapeTracer(this, a));
+    return shapeRules[prim](avals, params).map((a) => new ShapeTracer(this, a));
   }
 }
 

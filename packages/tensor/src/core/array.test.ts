@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import * as jc from '../core';
 import * as jt from '../index';
 
 /** A trace that records which primitives it saw and evaluates them one level down. */
-class LoggingTracer extends jt.Tracer {
+class LoggingTracer extends jc.Tracer {
   constructor(
     readonly trace: LoggingTrace,
     readonly value: jt.Array,
@@ -20,17 +21,17 @@ class LoggingTracer extends jt.Tracer {
   }
 }
 
-class LoggingTrace extends jt.Trace {
-  pure(x: jt.Array): jt.Tracer {
+class LoggingTrace extends jc.Trace {
+  pure(x: jt.Array): jc.Tracer {
     return new LoggingTracer(this, x);
   }
-  process<P extends jt.Primitive>(
+  process<P extends jc.Primitive>(
     prim: P,
-    tracers: jt.Tracer[],
-    params: jt.PrimitiveParams[P],
-  ): jt.Tracer[] {
+    tracers: jc.Tracer[],
+    params: jc.PrimitiveParams[P],
+  ): jc.Tracer[] {
     (this.main.globalData as string[]).push(prim);
-    const outs = jt.bind(
+    const outs = jc.bind(
       prim,
       tracers.map((t) => (t as LoggingTracer).value),
       params,
@@ -42,7 +43,7 @@ class LoggingTrace extends jt.Trace {
 describe('interpreter stack', () => {
   it('bind routes every op of a composite through the top trace', () => {
     const log: string[] = [];
-    const out = jt.newMain(LoggingTrace, log, (main) => {
+    const out = jc.newMain(LoggingTrace, log, (main) => {
       const trace = new LoggingTrace(main);
       const x = trace.pure(
         jt.array([
@@ -57,11 +58,11 @@ describe('interpreter stack', () => {
     expect(log).toContain('reduce_sum');
     const rows = out.toArray() as number[][];
     expect(rows[0]![0]! + rows[0]![1]!).toBeCloseTo(1, 6);
-    expect(jt.stackDepth()).toBe(0);
+    expect(jc.stackDepth()).toBe(0);
   });
 
   it('a tracer used after its transform returned is a TraceError', () => {
-    const leaked = jt.newMain(LoggingTrace, [], (main) =>
+    const leaked = jc.newMain(LoggingTrace, [], (main) =>
       new LoggingTrace(main).pure(jt.ones([2])),
     );
     expect(() => jt.add(leaked, 1)).toThrow(jt.TraceError);

@@ -1,16 +1,92 @@
-import type { DType, TypedArray } from '../dtype';
-import { TraceError } from '../errors';
-import type { ArrayLike } from '../ops/creation';
-import * as ew from '../ops/elementwise';
-import * as ix from '../ops/indexing';
-import * as la from '../ops/linalg';
-import * as rd from '../ops/reduce';
-import * as st from '../ops/structural';
-import type { Primitive, PrimitiveParams } from '../primitives';
-import type { Shape } from '../shape';
-import { sizeOf } from '../shape';
-import { evalPrimitive } from './eval';
+import type { DType, TypedArray } from './dtype';
+import { JuteError, TraceError } from './errors';
 import { formatArray, toNested } from './format';
+import { type Shape, sizeOf } from './shape';
+
+/** What the op library accepts where it expects an array: arrays, JS numbers and booleans. */
+export type ArrayLike = Array | number | boolean;
+
+/** Options of reductions (`sum`, `mean`, `max` ...). */
+export interface ReduceOptions {
+  /** Axes to reduce (negative counts from the end); all axes when omitted. */
+  axis?: number | readonly number[];
+  /** Keep reduced axes with size 1 so the result broadcasts against the input. */
+  keepdims?: boolean;
+}
+
+/**
+ * The op-library functions behind `Array`'s methods. The core cannot import the op
+ * library (it sits above the core), so the package entry hands them over once, at load,
+ * through `useArrayMethods`.
+ */
+export interface ArrayMethods {
+  add(x: Array, y: ArrayLike): Array;
+  sub(x: Array, y: ArrayLike): Array;
+  mul(x: Array, y: ArrayLike): Array;
+  div(x: Array, y: ArrayLike): Array;
+  pow(x: Array, y: ArrayLike): Array;
+  maximum(x: Array, y: ArrayLike): Array;
+  minimum(x: Array, y: ArrayLike): Array;
+  neg(x: Array): Array;
+  abs(x: Array): Array;
+  exp(x: Array): Array;
+  log(x: Array): Array;
+  sqrt(x: Array): Array;
+  square(x: Array): Array;
+  tanh(x: Array): Array;
+  sigmoid(x: Array): Array;
+  relu(x: Array): Array;
+  clip(x: Array, lo: ArrayLike, hi: ArrayLike): Array;
+  equal(x: Array, y: ArrayLike): Array;
+  notEqual(x: Array, y: ArrayLike): Array;
+  less(x: Array, y: ArrayLike): Array;
+  lessEqual(x: Array, y: ArrayLike): Array;
+  greater(x: Array, y: ArrayLike): Array;
+  greaterEqual(x: Array, y: ArrayLike): Array;
+  cast(x: Array, dtype: DType): Array;
+  sum(x: Array, options?: ReduceOptions): Array;
+  mean(x: Array, options?: ReduceOptions): Array;
+  max(x: Array, options?: ReduceOptions): Array;
+  min(x: Array, options?: ReduceOptions): Array;
+  prod(x: Array, options?: ReduceOptions): Array;
+  variance(x: Array, options?: ReduceOptions & { ddof?: number }): Array;
+  std(x: Array, options?: ReduceOptions & { ddof?: number }): Array;
+  logsumexp(x: Array, options?: ReduceOptions): Array;
+  argmax(x: Array, options?: { axis?: number; keepdims?: boolean }): Array;
+  argmin(x: Array, options?: { axis?: number; keepdims?: boolean }): Array;
+  reshape(x: Array, shape: Shape): Array;
+  transpose(x: Array, perm?: readonly number[]): Array;
+  swapAxes(x: Array, a: number, b: number): Array;
+  expandDims(x: Array, axis: number): Array;
+  squeeze(x: Array, axis?: number | readonly number[]): Array;
+  ravel(x: Array): Array;
+  broadcastTo(x: Array, shape: Shape): Array;
+  slice(
+    x: Array,
+    begin: readonly number[],
+    end?: readonly (number | null)[],
+    strides?: readonly number[],
+  ): Array;
+  take(x: Array, indices: Array | number | readonly number[], options?: { axis?: number }): Array;
+  matmul(x: Array, y: ArrayLike): Array;
+  dot(x: Array, y: ArrayLike): Array;
+}
+
+let methods: ArrayMethods | undefined;
+
+/** Installs the op library behind `Array`'s methods (called once by the package entry). */
+export function useArrayMethods(m: ArrayMethods): void {
+  methods = m;
+}
+
+function ops(): ArrayMethods {
+  if (methods === undefined) {
+    throw new JuteError(
+      'array methods are not installed: import @jute/tensor (its entry installs the op library)',
+    );
+  }
+  return methods;
+}
 
 /**
  * An immutable n-dimensional array. Users only ever see this type: concrete arrays hold
@@ -32,6 +108,14 @@ export abstract class Array {
   /** A fresh copy of the elements in row-major order. */
   abstract data(): TypedArray;
 
+  /**
+   * The elements, once they are computed. On the CPU and WebAssembly backends this
+   * resolves at once; on an asynchronous backend (WebGPU) it waits for the device.
+   */
+  async dataAsync(): Promise<TypedArray> {
+    return this.data();
+  }
+
   /** Nested JS arrays (numbers, or booleans for `bool`). */
   toArray(): unknown {
     return toNested(this.data(), this.shape, this.dtype);
@@ -52,148 +136,153 @@ export abstract class Array {
     return formatArray(this.data(), this.shape, this.dtype);
   }
 
+  /** `Number(x)`, `x > 0`: a size-1 array converts to its value, as NumPy's `float(x)`. */
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'string' ? this.toString() : Number(this.item());
+  }
+
   // Methods mirror the functions of the op library; each returns a new array.
   add(y: ArrayLike): Array {
-    return ew.add(this, y);
+    return ops().add(this, y);
   }
   sub(y: ArrayLike): Array {
-    return ew.sub(this, y);
+    return ops().sub(this, y);
   }
   mul(y: ArrayLike): Array {
-    return ew.mul(this, y);
+    return ops().mul(this, y);
   }
   div(y: ArrayLike): Array {
-    return ew.div(this, y);
+    return ops().div(this, y);
   }
   pow(y: ArrayLike): Array {
-    return ew.pow(this, y);
+    return ops().pow(this, y);
   }
   maximum(y: ArrayLike): Array {
-    return ew.maximum(this, y);
+    return ops().maximum(this, y);
   }
   minimum(y: ArrayLike): Array {
-    return ew.minimum(this, y);
+    return ops().minimum(this, y);
   }
   neg(): Array {
-    return ew.neg(this);
+    return ops().neg(this);
   }
   abs(): Array {
-    return ew.abs(this);
+    return ops().abs(this);
   }
   exp(): Array {
-    return ew.exp(this);
+    return ops().exp(this);
   }
   log(): Array {
-    return ew.log(this);
+    return ops().log(this);
   }
   sqrt(): Array {
-    return ew.sqrt(this);
+    return ops().sqrt(this);
   }
   square(): Array {
-    return ew.square(this);
+    return ops().square(this);
   }
   tanh(): Array {
-    return ew.tanh(this);
+    return ops().tanh(this);
   }
   sigmoid(): Array {
-    return ew.sigmoid(this);
+    return ops().sigmoid(this);
   }
   relu(): Array {
-    return ew.relu(this);
+    return ops().relu(this);
   }
   clip(lo: ArrayLike, hi: ArrayLike): Array {
-    return ew.clip(this, lo, hi);
+    return ops().clip(this, lo, hi);
   }
   equal(y: ArrayLike): Array {
-    return ew.equal(this, y);
+    return ops().equal(this, y);
   }
   notEqual(y: ArrayLike): Array {
-    return ew.notEqual(this, y);
+    return ops().notEqual(this, y);
   }
   less(y: ArrayLike): Array {
-    return ew.less(this, y);
+    return ops().less(this, y);
   }
   lessEqual(y: ArrayLike): Array {
-    return ew.lessEqual(this, y);
+    return ops().lessEqual(this, y);
   }
   greater(y: ArrayLike): Array {
-    return ew.greater(this, y);
+    return ops().greater(this, y);
   }
   greaterEqual(y: ArrayLike): Array {
-    return ew.greaterEqual(this, y);
+    return ops().greaterEqual(this, y);
   }
   astype(dtype: DType): Array {
-    return ew.cast(this, dtype);
+    return ops().cast(this, dtype);
   }
-  sum(options?: rd.ReduceOptions): Array {
-    return rd.sum(this, options);
+  sum(options?: ReduceOptions): Array {
+    return ops().sum(this, options);
   }
-  mean(options?: rd.ReduceOptions): Array {
-    return rd.mean(this, options);
+  mean(options?: ReduceOptions): Array {
+    return ops().mean(this, options);
   }
-  max(options?: rd.ReduceOptions): Array {
-    return rd.max(this, options);
+  max(options?: ReduceOptions): Array {
+    return ops().max(this, options);
   }
-  min(options?: rd.ReduceOptions): Array {
-    return rd.min(this, options);
+  min(options?: ReduceOptions): Array {
+    return ops().min(this, options);
   }
-  prod(options?: rd.ReduceOptions): Array {
-    return rd.prod(this, options);
+  prod(options?: ReduceOptions): Array {
+    return ops().prod(this, options);
   }
-  var(options?: rd.ReduceOptions & { ddof?: number }): Array {
-    return rd.variance(this, options);
+  var(options?: ReduceOptions & { ddof?: number }): Array {
+    return ops().variance(this, options);
   }
-  std(options?: rd.ReduceOptions & { ddof?: number }): Array {
-    return rd.std(this, options);
+  std(options?: ReduceOptions & { ddof?: number }): Array {
+    return ops().std(this, options);
   }
-  logsumexp(options?: rd.ReduceOptions): Array {
-    return rd.logsumexp(this, options);
+  logsumexp(options?: ReduceOptions): Array {
+    return ops().logsumexp(this, options);
   }
   argmax(options?: { axis?: number; keepdims?: boolean }): Array {
-    return rd.argmax(this, options);
+    return ops().argmax(this, options);
   }
   argmin(options?: { axis?: number; keepdims?: boolean }): Array {
-    return rd.argmin(this, options);
+    return ops().argmin(this, options);
   }
   reshape(shape: Shape): Array {
-    return st.reshape(this, shape);
+    return ops().reshape(this, shape);
   }
   transpose(perm?: readonly number[]): Array {
-    return st.transpose(this, perm);
+    return ops().transpose(this, perm);
   }
   get T(): Array {
-    return st.transpose(this);
+    return ops().transpose(this);
   }
   swapAxes(a: number, b: number): Array {
-    return st.swapAxes(this, a, b);
+    return ops().swapAxes(this, a, b);
   }
   expandDims(axis: number): Array {
-    return st.expandDims(this, axis);
+    return ops().expandDims(this, axis);
   }
   squeeze(axis?: number | readonly number[]): Array {
-    return st.squeeze(this, axis);
+    return ops().squeeze(this, axis);
   }
   ravel(): Array {
-    return st.ravel(this);
+    return ops().ravel(this);
   }
   broadcastTo(shape: Shape): Array {
-    return ew.broadcastTo(this, shape);
+    return ops().broadcastTo(this, shape);
   }
   slice(
     begin: readonly number[],
     end?: readonly (number | null)[],
     strides?: readonly number[],
   ): Array {
-    return st.slice(this, begin, end, strides);
+    return ops().slice(this, begin, end, strides);
   }
   take(indices: Array | number | readonly number[], options?: { axis?: number }): Array {
-    return ix.take(this, indices, options);
+    return ops().take(this, indices, options);
   }
   matmul(y: ArrayLike): Array {
-    return la.matmul(this, y);
+    return ops().matmul(this, y);
   }
   dot(y: ArrayLike): Array {
-    return la.dot(this, y);
+    return ops().dot(this, y);
   }
 }
 
@@ -211,123 +300,3 @@ export class ConcreteArray extends Array {
     return this.buffer.slice();
   }
 }
-
-/** A stack entry: one running transform. `alive` turns false when it returns. */
-export interface MainTrace {
-  readonly level: number;
-  readonly traceType: new (main: MainTrace) => Trace;
-  readonly globalData: unknown;
-  alive: boolean;
-}
-
-/** An interpreter: lifts values into its tracers and processes primitives on them. */
-export abstract class Trace {
-  constructor(readonly main: MainTrace) {}
-  /** Wraps a value from below this level (a constant to this transform). */
-  abstract pure(x: Array): Tracer;
-  lift(x: Array): Tracer {
-    return this.pure(x);
-  }
-  abstract process<P extends Primitive>(
-    prim: P,
-    tracers: Tracer[],
-    params: PrimitiveParams[P],
-  ): Tracer[];
-}
-
-/** A value inside a transform. */
-export abstract class Tracer extends Array {
-  abstract readonly trace: Trace;
-
-  /** The value this tracer stands for one level down, when it can be read. */
-  concrete(): Array | undefined {
-    return undefined;
-  }
-
-  /** Drops to a lower-level value when this tracer carries nothing of its own. */
-  fullLower(): Array {
-    return this;
-  }
-
-  data(): TypedArray {
-    const c = this.concrete();
-    if (c === undefined) {
-      throw new TraceError(
-        `cannot read the values of an array traced by ${this.trace.constructor.name} ` +
-          `(shape [${this.shape.join(',')}], ${this.dtype}) inside a transform`,
-      );
-    }
-    return c.data();
-  }
-}
-
-const stack: MainTrace[] = [];
-
-/** Runs `fn` with a new transform pushed on the interpreter stack. */
-export function newMain<T>(
-  traceType: new (main: MainTrace) => Trace,
-  globalData: unknown,
-  fn: (main: MainTrace) => T,
-): T {
-  const main: MainTrace = { level: stack.length + 1, traceType, globalData, alive: true };
-  stack.push(main);
-  try {
-    return fn(main);
-  } finally {
-    stack.pop();
-    main.alive = false;
-  }
-}
-
-function topMain(args: readonly Array[]): MainTrace | undefined {
-  let top: MainTrace | undefined;
-  for (const a of args) {
-    if (a instanceof Tracer) {
-      const main = a.trace.main;
-      if (!main.alive) {
-        throw new TraceError(
-          'a tracer escaped the transform that created it (a traced array was stored outside the function, or returned from a nested transform)',
-        );
-      }
-      if (top === undefined || main.level > top.level) top = main;
-    }
-  }
-  return top;
-}
-
-function fullRaise(trace: Trace, x: Array): Tracer {
-  if (!(x instanceof Tracer)) return trace.pure(x);
-  const level = x.trace.main.level;
-  if (x.trace.main === trace.main) return x;
-  if (level < trace.main.level) return trace.lift(x);
-  throw new TraceError(
-    `tracer from level ${level} used at level ${trace.main.level}: a tracer leaked out of its transform`,
-  );
-}
-
-/** Applies a primitive: the top interpreter among the arguments processes it. */
-export function bind<P extends Primitive>(
-  prim: P,
-  args: readonly Array[],
-  params: PrimitiveParams[P],
-): Array[] {
-  const main = topMain(args);
-  if (main === undefined) {
-    return evalPrimitive(prim, args as ConcreteArray[], params);
-  }
-  const trace = new main.traceType(main);
-  const tracers = args.map((a) => fullRaise(trace, a));
-  return trace.process(prim, tracers, params).map((t) => t.fullLower());
-}
-
-/** `bind` for single-output primitives. */
-export function bind1<P extends Primitive>(
-  prim: P,
-  args: readonly Array[],
-  params: PrimitiveParams[P],
-): Array {
-  return bind(prim, args, params)[0]!;
-}
-
-/** The current depth of the interpreter stack (0 when no transform runs). */
-export const stackDepth = (): number => stack.length;

@@ -1,74 +1,139 @@
-import type { Backend, KernelPrimitive } from '../backend/backend';
-import { cpuBackend } from '../backend/cpu';
-import { defaultBackend } from '../backend/wasm';
-import { ValueError } from '../errors';
-import { zerosAval } from '../ops/creation';
-import { indexAxis0, stackAxis0 } from '../ops/structural';
-import type { Primitive, PrimitiveParams, ScanParams } from '../primitives';
-import { type Array, bind, type ConcreteArray } from './array';
+import { type Array, ConcreteArray } from './array';
+import type { Backend, KernelPrimitive, Program } from './backend';
+import { allocate } from './dtype';
+import { JuteError, ValueError } from './errors';
+import type { Jaxpr, Var } from './jaxpr';
+import type {
+  AbstractValue,
+  JitCallParams,
+  Primitive,
+  PrimitiveParams,
+  ScanParams,
+} from './primitives';
+import { shapeRules } from './shape-rules';
 
-// Chosen at the first op, not at load: `backend/cpu` and this module import each other
-// (through `core/array`), so the backends may still be undefined while this module
-// initializes, depending on which one the entry point imports first.
 let backend: Backend | undefined;
+let defaultBackend: (() => Backend) | undefined;
 
-/** `JUTE_BACKEND=cpu` forces the pure-TypeScript backend (to test both with one suite). */
-const requested = (): string | undefined =>
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.JUTE_BACKEND;
+/**
+ * Names the backend to use when the program has not chosen one. The core cannot import
+ * a backend (backends sit above it), so the package entry hands the choice over at load.
+ */
+export function useDefaultBackend(choose: () => Backend): void {
+  defaultBackend = choose;
+}
 
-/** The backend that evaluates primitives on concrete arrays: WASM SIMD where available. */
+/** The backend that evaluates primitives on concrete arrays (chosen at the first op). */
 export function getBackend(): Backend {
-  backend ??= requested() === 'cpu' ? cpuBackend : defaultBackend();
+  if (backend === undefined) {
+    if (defaultBackend === undefined) {
+      throw new JuteError('no backend: import @jute/tensor (its entry chooses the default)');
+    }
+    backend = defaultBackend();
+  }
   return backend;
 }
 
-/** Switches the backend; every later op on concrete arrays runs on it. */
+/**
+ * Switches the backend; every later op on concrete arrays runs on it.
+ * @example jt.setBackend(jt.cpuBackend)
+ */
 export function setBackend(next: Backend): void {
   backend = next;
 }
 
-/**
- * Splits `x` along axis 0 into its rows as one linear op whose transpose is a single
- * concatenation. Slicing row by row would transpose into one full-size `pad` per row,
- * making reverse mode through an unrolled scan quadratic in its length.
- */
-function unstackAxis0(x: Array): Array[] {
-  const n = x.shape[0]!;
-  if (n === 0) return [];
-  const row = { shape: x.shape.slice(1), dtype: x.dtype };
-  return bind('custom_linear', [x], {
-    name: 'unstack',
-    forward: ([v]) => [...globalThis.Array(n).keys()].map((t) => indexAxis0(v!, t)),
-    transpose: (cts) => [stackAxis0(cts)],
-    inAvals: [{ shape: x.shape, dtype: x.dtype }],
-    outAvals: globalThis.Array.from({ length: n }, () => row),
-  });
+const avalOf = (x: Array): AbstractValue => ({ shape: x.shape, dtype: x.dtype });
+
+/** Runs one kernel; the backend gets the output avals from the shape rule. */
+function runKernel<P extends KernelPrimitive>(
+  prim: P,
+  args: readonly ConcreteArray[],
+  params: PrimitiveParams[P],
+): ConcreteArray[] {
+  const outAvals = shapeRules[prim](args.map(avalOf), params);
+  return getBackend().kernels[prim]([...args], params, outAvals);
 }
 
-/** Runs a scan by looping in JS: each step's ops bind like any other op. */
-export function runScan(args: readonly Array[], p: ScanParams): Array[] {
+/** Row `t` of `x` along axis 0. */
+function row(x: ConcreteArray, t: number): ConcreteArray {
+  const start = x.shape.map((_, i) => (i === 0 ? t : 0));
+  const limit = x.shape.map((d, i) => (i === 0 ? t + 1 : d));
+  const [s] = runKernel('slice', [x], { start, limit, strides: x.shape.map(() => 1) });
+  return runKernel('reshape', [s!], { shape: x.shape.slice(1) })[0]!;
+}
+
+/** Stacks same-shaped arrays along a new axis 0 (an empty array when there are none). */
+function stackRows(rows: readonly ConcreteArray[], aval: AbstractValue): ConcreteArray {
+  if (rows.length === 0) {
+    return new ConcreteArray(allocate(aval.dtype, 0), [0, ...aval.shape], aval.dtype);
+  }
+  const expanded = rows.map((r) => runKernel('reshape', [r], { shape: [1, ...aval.shape] })[0]!);
+  return expanded.length === 1 ? expanded[0]! : runKernel('concatenate', expanded, { axis: 0 })[0]!;
+}
+
+/**
+ * Runs a scan on concrete arrays by looping in JS: each step's ops bind like any other
+ * op (so an enclosing `jit` or transform is not involved here: everything is concrete).
+ */
+function evalScan(args: readonly ConcreteArray[], p: ScanParams): Array[] {
   const consts = args.slice(0, p.numConsts);
-  let carry = args.slice(p.numConsts, p.numConsts + p.numCarry);
+  let carry: Array[] = args.slice(p.numConsts, p.numConsts + p.numCarry);
   const xs = args.slice(p.numConsts + p.numCarry);
-  const ys: Array[][] = p.yAvals.map(() => []);
-  const steps = xs.map(unstackAxis0);
+  const ys: ConcreteArray[][] = p.yAvals.map(() => []);
   for (let s = 0; s < p.length; s++) {
     const t = p.reverse ? p.length - 1 - s : s;
-    const out = p.body([...consts, ...carry, ...steps.map((x) => x[t]!)]);
+    const out = p.body([...consts, ...carry, ...xs.map((x) => row(x, t))]);
     carry = out.slice(0, p.numCarry);
     out.slice(p.numCarry).forEach((y, i) => {
-      ys[i]!.push(y);
+      ys[i]!.push(y as ConcreteArray);
     });
   }
-  const stacked = ys.map((list, i) => {
-    if (list.length === 0) {
-      const aval = p.yAvals[i]!;
-      return zerosAval({ shape: [0, ...aval.shape], dtype: aval.dtype });
-    }
-    return stackAxis0(p.reverse ? list.reverse() : list);
+  return [
+    ...carry,
+    ...ys.map((list, i) => stackRows(p.reverse ? list.reverse() : list, p.yAvals[i]!)),
+  ];
+}
+
+/**
+ * Runs a constant-free jaxpr on concrete arrays equation by equation, straight into the
+ * kernels: no tracing, no op-library checks. Backends without a compiler run `jit`
+ * programs this way.
+ */
+export function interpretJaxpr(jaxpr: Jaxpr, inputs: readonly ConcreteArray[]): ConcreteArray[] {
+  const env = new Map<Var, ConcreteArray>();
+  jaxpr.inVars.forEach((v, i) => {
+    env.set(v, inputs[i]!);
   });
-  return [...carry, ...stacked];
+  for (const eqn of jaxpr.eqns) {
+    const outs = evalPrimitive(
+      eqn.prim,
+      eqn.inputs.map((v) => env.get(v)!),
+      eqn.params,
+    );
+    eqn.outs.forEach((v, i) => {
+      env.set(v, outs[i] as ConcreteArray);
+    });
+  }
+  return jaxpr.outs.map((v) => env.get(v)!);
+}
+
+// Programs compiled for a jaxpr, per backend (a jaxpr may run on several backends).
+const programs = new WeakMap<Jaxpr, Map<Backend, Program>>();
+
+/** The backend's program for `p.jaxpr`, compiled on first use and cached. */
+function programFor(b: Backend, p: JitCallParams): Program {
+  let perBackend = programs.get(p.jaxpr);
+  if (perBackend === undefined) {
+    perBackend = new Map();
+    programs.set(p.jaxpr, perBackend);
+  }
+  let program = perBackend.get(b);
+  if (program === undefined) {
+    program =
+      b.compile?.(p.jaxpr, { donated: p.donated }) ?? ((inputs) => interpretJaxpr(p.jaxpr, inputs));
+    perBackend.set(b, program);
+  }
+  return program;
 }
 
 /** The bottom interpreter: kernels for numbers, JS control flow for closures. */
@@ -79,7 +144,7 @@ export function evalPrimitive<P extends Primitive>(
 ): Array[] {
   switch (prim) {
     case 'scan':
-      return runScan(args, params as ScanParams);
+      return evalScan(args, params as ScanParams);
     case 'cond': {
       const p = params as PrimitiveParams['cond'];
       const index = Number(args[0]!.item());
@@ -98,12 +163,9 @@ export function evalPrimitive<P extends Primitive>(
     }
     case 'custom_linear':
       return (params as PrimitiveParams['custom_linear']).forward(args);
-    default: {
-      const kernel = getBackend().kernels[prim as KernelPrimitive] as (
-        a: ConcreteArray[],
-        p: unknown,
-      ) => Array[];
-      return kernel(args, params);
-    }
+    case 'jit_call':
+      return programFor(getBackend(), params as JitCallParams)(args);
+    default:
+      return runKernel(prim as KernelPrimitive, args, params as never);
   }
 }

@@ -1,5 +1,5 @@
-import type { DType, TypedArray } from '../dtype';
-import type { Shape } from '../shape';
+import type { DType, TypedArray } from './dtype';
+import type { Shape } from './shape';
 
 /** Nested JS arrays from row-major data. */
 export function toNested(data: TypedArray, shape: Shape, dtype: DType): unknown {

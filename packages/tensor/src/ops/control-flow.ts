@@ -1,10 +1,11 @@
 import { traceClosure } from '../core/abstract-trace';
-import { type Array, bind } from '../core/array';
-import { isFloat } from '../dtype';
-import { DTypeError, fmtShape, ShapeError, TraceError, ValueError } from '../errors';
-import type { AbstractValue } from '../primitives';
-import { shapesEqual } from '../shape';
-import { defsEqual, defToString, flatten, type TreeDef, unflatten } from '../tree';
+import type { Array } from '../core/array';
+import { isFloat } from '../core/dtype';
+import { DTypeError, fmtShape, ShapeError, TraceError, ValueError } from '../core/errors';
+import type { AbstractValue } from '../core/primitives';
+import { shapesEqual } from '../core/shape';
+import { bind } from '../core/trace';
+import { defsEqual, defToString, flatten, type TreeDef, unflatten } from '../core/tree';
 import { arange, asArray } from './creation';
 import { cast } from './elementwise';
 

@@ -1,9 +1,10 @@
-import { windowOutSize } from '../backend/cpu';
-import { type Array, bind1 } from '../core/array';
-import { isFloat, promoteTypes } from '../dtype';
-import { fmtShape, ShapeError, ValueError } from '../errors';
-import type { ConvPatchesParams } from '../primitives';
-import { sizeOf } from '../shape';
+import type { Array } from '../core/array';
+import { windowOutSize } from '../core/conv-shape';
+import { isFloat, promoteTypes } from '../core/dtype';
+import { fmtShape, ShapeError, ValueError } from '../core/errors';
+import type { ConvPatchesParams } from '../core/primitives';
+import { sizeOf } from '../core/shape';
+import { bind1 } from '../core/trace';
 import { type ArrayLike, asArray, ones } from './creation';
 import { cast, div } from './elementwise';
 import { max, sum } from './reduce';

@@ -1,4 +1,4 @@
-import { Array, ConcreteArray } from '../core/array';
+import { Array, type ArrayLike, ConcreteArray } from '../core/array';
 import {
   allocate,
   checkDType,
@@ -6,14 +6,14 @@ import {
   dtypeOfTypedArray,
   scalarDType,
   type TypedArray,
-} from '../dtype';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
-import type { AbstractValue } from '../primitives';
-import { checkShape, type Shape, sizeOf } from '../shape';
-import { cast } from './elementwise';
+} from '../core/dtype';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../core/errors';
+import type { AbstractValue } from '../core/primitives';
+import { checkShape, type Shape, sizeOf } from '../core/shape';
+import { bind1 } from '../core/trace';
 
 /** An array, or a JS number/boolean that ops accept in its place (weakly typed). */
-export type ArrayLike = Array | number | boolean;
+export type { ArrayLike };
 
 /** Nested JS arrays of numbers or booleans. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -76,7 +76,10 @@ export function array(
   data: NestedArray | TypedArray | Array,
   options: DTypeOptions & { shape?: Shape } = {},
 ): Array {
-  if (data instanceof Array) return options.dtype ? cast(data, options.dtype) : data;
+  if (data instanceof Array) {
+    const dtype = options.dtype;
+    return dtype && dtype !== data.dtype ? bind1('cast', [data], { dtype }) : data;
+  }
   if (ArrayBuffer.isView(data)) {
     const typed = data as TypedArray;
     const shape = options.shape ? checkShape('array', options.shape) : [typed.length];

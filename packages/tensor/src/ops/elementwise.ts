@@ -1,8 +1,9 @@
-import { type Array, bind1 } from '../core/array';
-import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../dtype';
-import { DTypeError, fmtShape, ShapeError } from '../errors';
-import type { BinaryPrimitive, UnaryPrimitive } from '../primitives';
-import { broadcastShapes, type Shape, shapesEqual } from '../shape';
+import type { Array } from '../core/array';
+import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../core/dtype';
+import { DTypeError, fmtShape, ShapeError } from '../core/errors';
+import type { BinaryPrimitive, UnaryPrimitive } from '../core/primitives';
+import { broadcastShapes, type Shape, shapesEqual } from '../core/shape';
+import { bind1 } from '../core/trace';
 import { type ArrayLike, asArray, scalar } from './creation';
 
 const NONE = {} as Record<string, never>;

@@ -1,7 +1,8 @@
-import { Array, bind1, ConcreteArray } from '../core/array';
-import { isInt } from '../dtype';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
-import { normalizeAxis, sizeOf } from '../shape';
+import { Array, ConcreteArray } from '../core/array';
+import { isInt } from '../core/dtype';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../core/errors';
+import { normalizeAxis, sizeOf } from '../core/shape';
+import { bind1 } from '../core/trace';
 import { type ArrayLike, arange, array, asArray, type DTypeOptions, ones } from './creation';
 import { add, broadcastTo, cast, equal, mul, where } from './elementwise';
 import { expandDims, moveAxis, ravel, reshape } from './structural';

@@ -1,7 +1,8 @@
-import { type Array, bind1 } from '../core/array';
-import { promoteTypes } from '../dtype';
-import { fmtShape, ShapeError, ValueError } from '../errors';
-import { broadcastShapes } from '../shape';
+import type { Array } from '../core/array';
+import { promoteTypes } from '../core/dtype';
+import { fmtShape, ShapeError, ValueError } from '../core/errors';
+import { broadcastShapes } from '../core/shape';
+import { bind1 } from '../core/trace';
 import { type ArrayLike, asArray } from './creation';
 import { broadcastTo, cast, mul } from './elementwise';
 import { sum } from './reduce';

@@ -1,7 +1,8 @@
-import { type Array, bind1 } from '../core/array';
-import { isFloat } from '../dtype';
-import { ValueError } from '../errors';
-import { normalizeAxes, normalizeAxis } from '../shape';
+import type { Array, ReduceOptions } from '../core/array';
+import { isFloat } from '../core/dtype';
+import { ValueError } from '../core/errors';
+import { normalizeAxes, normalizeAxis } from '../core/shape';
+import { bind1 } from '../core/trace';
 import { type ArrayLike, asArray, full } from './creation';
 import {
   add,
@@ -21,12 +22,7 @@ import {
 import { reverseOrder } from './order';
 import { concatenate, moveAxis, ravel, reshape, slice } from './structural';
 
-export interface ReduceOptions {
-  /** Axes to reduce (negative counts from the end); all axes when omitted. */
-  axis?: number | readonly number[];
-  /** Keep reduced axes with size 1 so the result broadcasts against the input. */
-  keepdims?: boolean;
-}
+export type { ReduceOptions };
 
 function keep(x: Array, axes: readonly number[], out: Array, keepdims: boolean | undefined): Array {
   return keepdims

@@ -1,6 +1,7 @@
-import { type Array, bind } from '../core/array';
-import { ValueError } from '../errors';
-import { normalizeAxis } from '../shape';
+import type { Array } from '../core/array';
+import { ValueError } from '../core/errors';
+import { normalizeAxis } from '../core/shape';
+import { bind } from '../core/trace';
 import { type ArrayLike, asArray } from './creation';
 import { cast } from './elementwise';
 import { reverseOrder } from './order';

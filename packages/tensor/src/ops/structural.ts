@@ -1,10 +1,10 @@
-import { type Array, bind1 } from '../core/array';
-import { promoteTypes } from '../dtype';
-import { fmtShape, ShapeError, ValueError } from '../errors';
-import { normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../shape';
+import type { Array } from '../core/array';
+import { promoteTypes } from '../core/dtype';
+import { fmtShape, ShapeError, ValueError } from '../core/errors';
+import { normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../core/shape';
+import { bind1 } from '../core/trace';
 import { type ArrayLike, arange, asArray } from './creation';
 import { broadcastTo, cast } from './elementwise';
-import { take } from './indexing';
 
 /**
  * Gives `x` a new shape with the same elements; one axis may be -1 (inferred).
@@ -256,7 +256,7 @@ export function flip(x: ArrayLike, axis?: number | readonly number[]): Array {
   let a = asArray(x);
   for (const ax of normalizeAxes('flip', axis, a.ndim)) {
     const n = a.shape[ax]!;
-    a = take(a, arange(n - 1, -1, -1), { axis: ax });
+    a = bind1('gather', [a, arange(n - 1, -1, -1)], { axis: ax });
   }
   return a;
 }

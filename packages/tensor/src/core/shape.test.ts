@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as jt from './index';
+import * as jt from '../index';
 
 const dims = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 4 });
 /** Two shapes that broadcast: start from one and knock some axes to 1 or drop leading ones. */

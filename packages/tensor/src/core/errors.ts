@@ -25,3 +25,11 @@ export class ValueError extends JuteError {
 
 /** Formats a shape the way error messages print it: `[2,3]`. */
 export const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+
+/**
+ * A traced value was read as a concrete one inside `jit` (`.item()`, `.data()`, a JS `if`
+ * on a traced bool). Its message names the operation and the ways around it.
+ */
+export class ConcretizationError extends TraceError {
+  override name = 'ConcretizationError';
+}

@@ -1,13 +1,13 @@
-import { patchesShape } from '../backend/cpu';
-import type { DType } from '../dtype';
+import { patchesShape } from './conv-shape';
+import type { DType } from './dtype';
 import type {
   AbstractValue,
   BinaryPrimitive,
   Primitive,
   PrimitiveParams,
   UnaryPrimitive,
-} from '../primitives';
-import { BINARY_PRIMITIVES, COMPARISONS, UNARY_PRIMITIVES } from '../primitives';
+} from './primitives';
+import { BINARY_PRIMITIVES, COMPARISONS, UNARY_PRIMITIVES } from './primitives';
 
 type Rule<P extends Primitive> = (
   avals: readonly AbstractValue[],
@@ -44,7 +44,7 @@ const elementwise = Object.fromEntries([
  * Output shapes and dtypes of each primitive without running it. Partial evaluation and
  * tracing use these; inputs were validated by the op library before `bind`.
  */
-export const abstractEval: { [P in Primitive]: Rule<P> } = {
+export const shapeRules: { [P in Primitive]: Rule<P> } = {
   ...elementwise,
   select: ([, t]) => [{ shape: t!.shape, dtype: t!.dtype }],
   cast: ([x], { dtype }) => [{ shape: x!.shape, dtype }],
@@ -107,4 +107,5 @@ export const abstractEval: { [P in Primitive]: Rule<P> } = {
   cond: (_, p) => [...p.outAvals],
   while: (avals) => [...avals],
   custom_linear: (_, p) => [...p.outAvals],
+  jit_call: (_, p) => p.jaxpr.outs.map((v) => v.aval),
 };

@@ -1,4 +1,4 @@
-import { Array } from './core/array';
+import { Array } from './array';
 import { fmtShape, ValueError } from './errors';
 
 /**

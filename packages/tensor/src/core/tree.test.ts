@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as jt from './index';
+import * as jt from '../index';
 
 const { tree } = jt;
 

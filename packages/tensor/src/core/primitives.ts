@@ -1,4 +1,6 @@
+import type { Array } from './array';
 import type { DType } from './dtype';
+import type { ClosedJaxpr, Jaxpr } from './jaxpr';
 import type { Shape } from './shape';
 
 /**
@@ -83,6 +85,8 @@ export interface PrimitiveParams {
   cond: CondParams;
   while: WhileParams;
   custom_linear: CustomLinearParams;
+  /** A compiled call (`jit`): runs `jaxpr` on the operands; see `JitCallParams`. */
+  jit_call: JitCallParams;
 }
 
 export type Primitive = keyof PrimitiveParams;
@@ -106,27 +110,32 @@ export interface AbstractValue {
  * `[...consts, ...carry, ...x_t]` to `[...carry, ...y_t]`; outputs `[...carry, ...ys]`.
  */
 export interface ScanParams {
-  body: (args: readonly import('./core/array').Array[]) => import('./core/array').Array[];
+  body: (args: readonly Array[]) => Array[];
   numConsts: number;
   numCarry: number;
   length: number;
   reverse: boolean;
   /** Avals of the per-step outputs `y_t`. */
   yAvals: readonly AbstractValue[];
+  /** The body as a jaxpr, when a tracing interpreter (`jit`, `makeJaxpr`) recorded it. */
+  bodyJaxpr?: ClosedJaxpr;
 }
 
 /** `cond(index, ...operands)`: runs `branches[index]` (index an int32 or bool scalar). */
 export interface CondParams {
-  branches: readonly ((
-    args: readonly import('./core/array').Array[],
-  ) => import('./core/array').Array[])[];
+  branches: readonly ((args: readonly Array[]) => Array[])[];
   outAvals: readonly AbstractValue[];
+  /** The branches as jaxprs, when a tracing interpreter recorded them. */
+  branchJaxprs?: readonly ClosedJaxpr[];
 }
 
 /** `while(...init)`: `cond(carry)` gives a bool scalar, `body(carry)` the next carry. */
 export interface WhileParams {
-  cond: (args: readonly import('./core/array').Array[]) => import('./core/array').Array;
-  body: (args: readonly import('./core/array').Array[]) => import('./core/array').Array[];
+  cond: (args: readonly Array[]) => Array;
+  body: (args: readonly Array[]) => Array[];
+  /** `cond` and `body` as jaxprs, when a tracing interpreter recorded them. */
+  condJaxpr?: ClosedJaxpr;
+  bodyJaxpr?: ClosedJaxpr;
 }
 
 /**
@@ -135,12 +144,23 @@ export interface WhileParams {
  */
 export interface CustomLinearParams {
   name: string;
-  forward: (tangents: readonly import('./core/array').Array[]) => import('./core/array').Array[];
-  transpose: (
-    cotangents: readonly import('./core/array').Array[],
-  ) => import('./core/array').Array[];
+  forward: (tangents: readonly Array[]) => Array[];
+  transpose: (cotangents: readonly Array[]) => Array[];
   outAvals: readonly AbstractValue[];
   inAvals: readonly AbstractValue[];
+}
+
+/**
+ * `jit_call(...operands)`: one compiled call. The jaxpr has no constants of its own
+ * (`jit` passes them as leading operands), so backends can compile it once and run it
+ * on any operands of its input avals.
+ */
+export interface JitCallParams {
+  readonly jaxpr: Jaxpr;
+  /** The jitted function's name, for printing and errors. */
+  readonly name: string;
+  /** Per operand: the caller gives its buffer up, so the program may reuse it in place. */
+  readonly donated: readonly boolean[];
 }
 
 export const UNARY_PRIMITIVES = [
@@ -215,4 +235,5 @@ export const ALL_PRIMITIVES: readonly Primitive[] = [
   'cond',
   'while',
   'custom_linear',
+  'jit_call',
 ] satisfies readonly Primitive[];

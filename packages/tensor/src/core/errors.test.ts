@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as jt from './index';
+import * as jt from '../index';
 
 /**
  * Bad input throws a typed error whose message names the op and the offending shapes or

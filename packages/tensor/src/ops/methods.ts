@@ -1,0 +1,55 @@
+import type { ArrayMethods } from '../core/array';
+import * as ew from './elementwise';
+import * as ix from './indexing';
+import * as la from './linalg';
+import * as rd from './reduce';
+import * as st from './structural';
+
+/** The op-library functions behind `Array`'s methods (`x.add(y)` is `jt.add(x, y)`). */
+export const arrayMethods: ArrayMethods = {
+  add: ew.add,
+  sub: ew.sub,
+  mul: ew.mul,
+  div: ew.div,
+  pow: ew.pow,
+  maximum: ew.maximum,
+  minimum: ew.minimum,
+  neg: ew.neg,
+  abs: ew.abs,
+  exp: ew.exp,
+  log: ew.log,
+  sqrt: ew.sqrt,
+  square: ew.square,
+  tanh: ew.tanh,
+  sigmoid: ew.sigmoid,
+  relu: ew.relu,
+  clip: ew.clip,
+  equal: ew.equal,
+  notEqual: ew.notEqual,
+  less: ew.less,
+  lessEqual: ew.lessEqual,
+  greater: ew.greater,
+  greaterEqual: ew.greaterEqual,
+  cast: ew.cast,
+  sum: rd.sum,
+  mean: rd.mean,
+  max: rd.max,
+  min: rd.min,
+  prod: rd.prod,
+  variance: rd.variance,
+  std: rd.std,
+  logsumexp: rd.logsumexp,
+  argmax: rd.argmax,
+  argmin: rd.argmin,
+  reshape: st.reshape,
+  transpose: st.transpose,
+  swapAxes: st.swapAxes,
+  expandDims: st.expandDims,
+  squeeze: st.squeeze,
+  ravel: st.ravel,
+  broadcastTo: ew.broadcastTo,
+  slice: st.slice,
+  take: ix.take,
+  matmul: la.matmul,
+  dot: la.dot,
+};
