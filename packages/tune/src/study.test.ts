@@ -242,7 +242,7 @@ describe('a study resumed after a crash', () => {
     reference = await run(study, objective, budget);
     journalText = journal.text();
     expect(reference.filter((t) => t.state === 'pruned').length).toBeGreaterThan(0);
-    expect(reference.filter((t) => t.state === 'complete').length).toBeGreaterThan(5);
+    expect(reference.filter((t) => t.state === 'complete').length).toBeGreaterThan(2);
     // The journal alone reproduces the study.
     const replayed = parseJournal(journalText, '');
     expect(E.isRight(replayed) && replayed.right.trials).toEqual(reference);

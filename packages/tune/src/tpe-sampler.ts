@@ -16,7 +16,7 @@ import { isActive } from './validate-space';
 
 /** Options of {@link tpeSampler}. */
 export interface TpeOptions {
-  /** Trials drawn at random before the model takes over (default 10). */
+  /** Finished trials (complete or pruned) drawn at random before the model takes over (default 10). */
   readonly startupTrials?: number;
   /** Candidates drawn from l(x) per parameter; the best l/g ratio wins (default 24). */
   readonly candidates?: number;
@@ -149,8 +149,9 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
     name: 'tpe',
     sample: (ctx) => {
       const ranked = rankTrials(ctx.trials, ctx.direction);
-      const complete = ctx.trials.filter((t) => t.state === 'complete').length;
-      if (complete < o.startupTrials || ranked.length < 2) return random.sample(ctx);
+      // Pruned trials count: under ASHA most trials are pruned, and they still tell good
+      // regions from bad ones.
+      if (ranked.length < Math.max(2, o.startupTrials)) return random.sample(ctx);
       const nGood = Math.min(ranked.length - 1, Math.max(1, Math.floor(o.gamma(ranked.length))));
       const good = ranked.slice(0, nGood);
       const bad = ranked.slice(nGood);
