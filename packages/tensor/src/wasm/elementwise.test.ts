@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShapeError } from '../errors';
+import { ShapeError } from '../core/errors';
 import { rng } from '../test-rng';
 import { binaryF32, compareF32, reduceF32, selectF32, unaryF32 } from './elementwise';
 import {

@@ -1,5 +1,5 @@
-import { allocate } from '../dtype';
-import { ShapeError } from '../errors';
+import { allocate } from '../core/dtype';
+import { ShapeError } from '../core/errors';
 import {
   type BinaryKernel,
   buildElementwiseModule,
