@@ -172,7 +172,8 @@ export function causalSelfAttention(options: CausalSelfAttentionOptions): Causal
 
   const attentionWeights = (q: jt.Array, k: jt.Array, mask: jt.Array) => {
     const d = q.shape[q.ndim - 1]!;
-    const logits = jt.mul(jt.matmul(q, jt.swapAxes(k, -1, -2)), 1 / Math.sqrt(d));
+    // Scaling the queries rather than the [time, keys] logits touches fewer elements.
+    const logits = jt.matmul(jt.mul(q, 1 / Math.sqrt(d)), jt.swapAxes(k, -1, -2));
     return jt.softmax(jt.where(mask, logits, MASKED), { axis: -1 });
   };
 
