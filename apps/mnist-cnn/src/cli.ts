@@ -18,6 +18,7 @@ import {
   shiftedAccuracy,
   withAccumulation,
 } from './train-extras';
+import { tuneCommand } from './tune';
 
 const trainFlags = {
   epochs: {
@@ -49,6 +50,17 @@ const trainFlags = {
     min: 1,
   },
   plot: { type: 'string', help: 'Write an SVG of the loss and accuracy curves' },
+  dropout: {
+    type: 'number',
+    help: 'Dropout rate before the output layer (default 0.2 mlp, 0.5 cnn)',
+    min: 0,
+  },
+  width: {
+    type: 'number',
+    help: 'Units of the hidden dense layer (default 256 mlp, 128 cnn)',
+    integer: true,
+    min: 1,
+  },
   ...robustTrainFlags,
 } as const;
 
@@ -101,7 +113,7 @@ async function train(argv: string[]): Promise<void> {
   if (n < f.batchSize)
     return fail(appError(`--batch-size ${f.batchSize} is larger than the ${n} training examples`));
 
-  const model = buildModel(kind);
+  const model = buildModel(kind, { width: f.width, dropout: f.dropout });
   const [initKey, trainKey] = jt.random.split(jt.random.key(f.seed), 2);
   const { params, state } = model.init(initKey!, [f.batchSize, 28, 28, 1]);
   const opt = withAccumulation(optim.adam({ learningRate: f.lr }), f);
@@ -215,6 +227,7 @@ async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === 'predict') return predictCommand(rest);
   if (first === 'attack') return attackCommand(rest);
+  if (first === 'tune') return tuneCommand(rest);
   if (first === 'train') return train(rest);
   return train(argv);
 }
