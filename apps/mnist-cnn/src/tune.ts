@@ -133,7 +133,8 @@ export const objective =
       loss = v.loss;
       d.accuracy.set(trial.number, v.accuracy);
       trial.report(epoch, loss);
-      if (trial.shouldPrune()) break;
+      // The last epoch is the trial's result: nothing is left to save by stopping it.
+      if (epoch < d.epochs && trial.shouldPrune()) break;
     }
     return loss;
   };

@@ -63,7 +63,8 @@ export function historySvg(
   let [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   const pad = (y1 - y0) * 0.05;
-  [y0, y1] = [y0 - pad, y1 + pad];
+  // Extra room at the top keeps the legend off the points.
+  [y0, y1] = [y0 - pad, y1 + 5 * pad];
   const [x0, x1] = [0, Math.max(1, lastNumber)];
   const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
