@@ -13,6 +13,7 @@ import * as losses from '@jute/losses';
 import * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
+import { attentionFigures } from './attention-figure';
 
 /** Where the committed figures live; pages embed them as `/figures/<name>`. */
 export const figuresDir = fileURLToPath(new URL('../public/figures/', import.meta.url));
@@ -325,6 +326,7 @@ export function makeFigures(): Record<string, string> {
     ...scheduleFigures(),
     ...initFigures(),
     ...residualFigures(),
+    ...attentionFigures(),
   };
   return Object.fromEntries(Object.entries(figs).map(([k, v]) => [k, `${v}\n`]));
 }
