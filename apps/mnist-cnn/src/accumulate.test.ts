@@ -29,7 +29,10 @@ const k = 4;
 const micro = 6;
 const x = jt.random.uniform(jt.random.key(0), [k * micro, 4, 4, 1]);
 const y = jt.random.randint(jt.random.key(1), [k * micro], 0, 10);
-const { params, state } = model.init(jt.random.key(2), [micro, 4, 4, 1]);
+const init = model.init(jt.random.key(2), [micro, 4, 4, 1]);
+// The step works on untyped trees, as the app's checkpoints do.
+const params = init.params as unknown as jt.PyTree;
+const state = init.state as unknown as jt.PyTree;
 
 function trainWith(opt: optim.GradientTransformation<jt.PyTree>, batches: [jt.Array, jt.Array][]) {
   const step = makeTrainStep(model, opt);

@@ -26,7 +26,7 @@ export interface AdversarialLossOptions {
  * const [value, grads] = valueAndGrad(loss)(params, x, y, key);
  * const [updates, optState2] = opt.update(grads, optState, params);
  */
-export function adversarialLoss<P extends jt.PyTree>(
+export function adversarialLoss<P>(
   model: Model<P>,
   attack: Attack<P>,
   options: AdversarialLossOptions = {},
@@ -37,7 +37,7 @@ export function adversarialLoss<P extends jt.PyTree>(
   const meanLoss = (params: P, x: jt.Array, y: jt.Array) =>
     jt.mean(losses.sparseSoftmaxCrossEntropy(model(params, x), y));
   return (params, x, y, key) => {
-    const fixed = jt.tree.map((leaf: jt.Array) => jt.stopGradient(leaf), params) as P;
+    const fixed = jt.tree.map((leaf: jt.Array) => jt.stopGradient(leaf), params) as unknown as P;
     const xAdv = jt.stopGradient(attack(fixed, jt.stopGradient(x), y, key));
     const robust = meanLoss(params, xAdv, y);
     if (w === 0) return robust;
