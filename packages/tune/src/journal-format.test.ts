@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { encodeRecord, type JournalContents, parseJournal } from './journal-format';
@@ -114,5 +115,78 @@ describe('parseJournal', () => {
       reason: 'a complete trial needs a finite value',
     });
     expect(bad(`${header}${header}`)).toMatchObject({ reason: 'a second study header' });
+  });
+});
+
+describe('parseJournal on hostile input', () => {
+  const valid = lines(
+    { type: 'start', trial: 0, params: { x: 1, c: 'a' } },
+    { type: 'report', trial: 0, step: 1, value: 5 },
+    { type: 'finish', trial: 0, state: 'complete', value: 4 },
+    { type: 'start', trial: 1, params: { x: 2, c: 'b' } },
+    { type: 'report', trial: 1, step: 1, value: 7 },
+    { type: 'finish', trial: 1, state: 'pruned', value: 7 },
+  );
+
+  it('never throws: random text or bytes are a journal or a CorruptJournal error', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.uint8Array().map((b) => new TextDecoder().decode(b)),
+        ),
+        (junk) => {
+          for (const text of [junk, `${junk}\n`, `${header}${junk}\n`]) {
+            const r = parseJournal(text, 'fuzz.jsonl');
+            if (E.isLeft(r)) expect(r.left._tag).toBe('CorruptJournal');
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a journal cut anywhere parses, to trials that agree with the whole journal', () => {
+    const whole = parsed(valid).trials;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: valid.length }), (cut) => {
+        const r = parseJournal(valid.slice(0, cut), '');
+        if (E.isLeft(r)) throw new Error(`cut at ${cut}: ${r.left._tag}`);
+        for (const t of r.right.trials) {
+          const w = whole[t.number]!;
+          expect(t.params).toEqual(w.params);
+          if (t.state !== 'running') expect(t).toEqual(w);
+          else expect(w.reports.slice(0, t.reports.length)).toEqual(t.reports);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a complete line that is not JSON is reported at its line number', () => {
+    const rows = valid.split('\n');
+    const notJson = (t: string) => {
+      try {
+        JSON.parse(t);
+        return false;
+      } catch {
+        return t.trim() !== '';
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: rows.length - 2 }),
+        fc
+          .string()
+          .map((t) => t.replace(/\n/g, ''))
+          .filter(notJson),
+        (i, junk) => {
+          const text = [...rows.slice(0, i), junk, ...rows.slice(i + 1)].join('\n');
+          const r = parseJournal(text, 'j');
+          expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'CorruptJournal', line: i + 1 });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
