@@ -150,6 +150,14 @@ export const batchRules: { [P in jc.Primitive]: BatchRule<P> } = {
   reduce_sum: atZero('reduce_sum', (p) => ({ axes: shift(p.axes) })),
   reduce_max: atZero('reduce_max', (p) => ({ axes: shift(p.axes) })),
   argmax: atZero('argmax', (p) => ({ axis: p.axis + 1 })),
+  // One key per example: each draws its own samples (as JAX's vmap over keys).
+  random_sample: ([k], [d], p, size) => {
+    const keys = moveBatchAxis(k!, d!, 0, size);
+    const rows = Array.from({ length: size }, (_, i) =>
+      jc.bind1('random_sample', [jt.reshape(jt.slice(keys, [i, 0], [i + 1, 2]), [2])], p),
+    );
+    return [[jt.stack(rows, 0)], [0]];
+  },
   cumsum: atZero('cumsum', (p) => ({ ...p, axis: p.axis + 1 })),
   sort: atZero('sort', (p) => ({ axis: p.axis + 1 })),
   broadcast_in_dim: atZero('broadcast_in_dim', (p, size) => ({

@@ -153,6 +153,7 @@ export const jvpRules: { [P in jc.Primitive]: JvpRule<P> } = {
     return [[y], [jt.div(num, den)]];
   },
   argmax: zeroTangent('argmax'),
+  random_sample: zeroTangent('random_sample'),
   cumsum: linear('cumsum'),
   sort: ([x], [t], params) => {
     const [values, indices] = jc.bind('sort', [x!], params);

@@ -378,6 +378,18 @@ const cases: { [P in jc.Primitive]: Case } = {
     grad: 'both',
     inAxes: [[1]],
   },
+  // Samples scale a differentiable input; a per-example key is checked in jit.test.ts.
+  random_sample: {
+    // The key depends on x (always [0, 3]), so tracing sees the primitive.
+    f: (x) => {
+      const zero = jt.cast(jt.mul(jt.sum(x!), 0), 'int32');
+      const key = jt.add(jt.broadcastTo(zero, [2]), jt.random.key(3));
+      return jt.mul(x!, jt.random.normal(key, x!.shape));
+    },
+    args: float(S),
+    grad: 'both',
+    inAxes: [[1]],
+  },
   // A jitted call inside the transforms: one primitive with its own JVP and batching rules.
   jit_call: {
     f: (x, y) => jitted(x!, y!),

@@ -217,6 +217,7 @@ export const transposeRules: { [P in jc.Primitive]: TransposeRule<P> } = {
   stop_gradient: notLinear('stop_gradient'),
   reduce_max: notLinear('reduce_max'),
   argmax: notLinear('argmax'),
+  random_sample: notLinear('random_sample'),
   sort: notLinear('sort'),
   scan: notLinear('scan'),
   cond: notLinear('cond'),

@@ -62,7 +62,7 @@ describe('keys', () => {
 
   it('rejects things that are not keys', () => {
     expect(() => random.uniform(jt.array([1, 2]), [2])).toThrow(
-      'random: expected a key (int32[2] from jt.random.key), got float32[2]',
+      'random.uniform: expected a key (int32[2] from jt.random.key), got float32[2]',
     );
     expect(() => random.split(k0, 0)).toThrow(jt.ValueError);
     expect(() => random.foldIn(k0, 0.5)).toThrow(jt.ValueError);

@@ -2,6 +2,7 @@ import { ConcreteArray } from '../core/array';
 import type { Backend, Kernel, KernelPrimitive } from '../core/backend';
 import { allocate, type DType, type TypedArray } from '../core/dtype';
 import { ValueError } from '../core/errors';
+import { sampleRandom } from '../core/random-bits';
 import { type Shape, sizeOf, stridesOf } from '../core/shape';
 import { addLoop } from './accumulate';
 import { binaryLoops, unaryLoops } from './cpu-elementwise';
@@ -423,6 +424,9 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
     im2col(x!.buffer, buf, x!.shape, p);
     return [make(buf, shape, x!.dtype)];
   },
+  random_sample: ([key], p) => [
+    make(sampleRandom(key!.buffer, p, sizeOf(p.shape)), p.shape, p.dtype),
+  ],
   conv_patches_transpose: ([cols], p) => {
     const out = allocate(cols!.dtype, sizeOf(p.inputShape));
     col2im(cols!.buffer, out, p.inputShape, p);

@@ -288,12 +288,22 @@ export abstract class Array {
 
 /** An array that holds its data in a backend buffer (row-major, contiguous). */
 export class ConcreteArray extends Array {
+  readonly #buffer: TypedArray;
   constructor(
-    readonly buffer: TypedArray,
+    buffer: TypedArray,
     readonly shape: Shape,
     readonly dtype: DType,
   ) {
     super();
+    this.#buffer = buffer;
+  }
+
+  /**
+   * The elements in host memory. A getter, so that arrays whose data lives on a device
+   * (WebGPU) can refuse a synchronous read with an error that names `dataAsync`.
+   */
+  get buffer(): TypedArray {
+    return this.#buffer;
   }
 
   data(): TypedArray {

@@ -85,6 +85,8 @@ export interface PrimitiveParams {
   cond: CondParams;
   while: WhileParams;
   custom_linear: CustomLinearParams;
+  /** Samples from a PRNG key (int32[2]); see `RandomSampleParams`. */
+  random_sample: RandomSampleParams;
   /** A compiled call (`jit`): runs `jaxpr` on the operands; see `JitCallParams`. */
   jit_call: JitCallParams;
 }
@@ -148,6 +150,25 @@ export interface CustomLinearParams {
   transpose: (cotangents: readonly Array[]) => Array[];
   outAvals: readonly AbstractValue[];
   inAvals: readonly AbstractValue[];
+}
+
+/**
+ * `random_sample(key)`: samples of one distribution from a Threefry key, the same bits
+ * eagerly and inside `jit` (where the key is traced). `args`: `[minval, maxval]` for
+ * uniform and randint, `[lower, upper]` for truncated_normal, `[data]` for fold_in.
+ */
+export interface RandomSampleParams {
+  readonly dist:
+    | 'uniform'
+    | 'normal'
+    | 'truncated_normal'
+    | 'randint'
+    | 'bits'
+    | 'fold_in'
+    | 'permutation';
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly args: readonly number[];
 }
 
 /**
@@ -235,5 +256,6 @@ export const ALL_PRIMITIVES: readonly Primitive[] = [
   'cond',
   'while',
   'custom_linear',
+  'random_sample',
   'jit_call',
 ] satisfies readonly Primitive[];

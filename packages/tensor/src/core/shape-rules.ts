@@ -107,5 +107,6 @@ export const shapeRules: { [P in Primitive]: Rule<P> } = {
   cond: (_, p) => [...p.outAvals],
   while: (avals) => [...avals],
   custom_linear: (_, p) => [...p.outAvals],
+  random_sample: (_, p) => [{ shape: p.shape, dtype: p.dtype }],
   jit_call: (_, p) => p.jaxpr.outs.map((v) => v.aval),
 };
