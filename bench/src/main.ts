@@ -2,6 +2,7 @@ import { runCnnBench } from './cnn';
 import { runConvBench } from './conv';
 import { runLstmBench } from './lstm';
 import { runMatmulBench } from './matmul';
+import { runTransformerBench } from './transformer';
 
 /**
  * `pnpm bench [name ...]` runs the named benchmarks (all when none is named), one after
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   conv: () => runConvBench(),
   cnn: () => runCnnBench(),
   lstm: () => runLstmBench(),
+  transformer: () => runTransformerBench(),
 };
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
