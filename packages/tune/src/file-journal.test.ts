@@ -46,9 +46,9 @@ beforeAll(async () => {
 });
 
 describe('fileJournal', () => {
-  it('reads a missing file as an empty journal and creates it on the first append', async () => {
+  it('reads a missing file as an empty journal and creates it on the first append (synced)', async () => {
     const path = join(dir, 'fresh.jsonl');
-    const trials = await runTo(fileJournal(path), 3);
+    const trials = await runTo(fileJournal(path, { sync: true }), 3);
     const text = await readFile(path, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^\{"type":"study","version":1,"direction":"minimize"/);
     const replayed = parseJournal(text, path);

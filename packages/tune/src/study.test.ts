@@ -82,6 +82,33 @@ describe('a study', () => {
     expect(study.best!.number).toBe(0);
   });
 
+  it('stores a diverged report (Infinity, NaN) as NaN, the worst value in either direction', async () => {
+    for (const direction of ['minimize', 'maximize'] as const) {
+      const journal = memoryJournal();
+      const study = await open({
+        space: { x: uniform(0, 1) },
+        key: jt.random.key(5),
+        direction,
+        journal,
+      });
+      const trials = await run(
+        study,
+        (t) => {
+          t.report(1, t.number === 0 ? Number.POSITIVE_INFINITY : 0.5);
+          return 0.5;
+        },
+        2,
+      );
+      expect(trials[0]!.reports[0]![1]).toBeNaN();
+      const replayed = parseJournal(journal.text(), '');
+      expect(E.isRight(replayed) && replayed.right.trials).toEqual(trials);
+      // Under ASHA the diverged trial would lose its rung to the other one, either way.
+      const asha = ashaPruner({ reductionFactor: 2 });
+      expect(asha.shouldPrune(trials[0]!, trials, direction)).toBe(true);
+      expect(asha.shouldPrune(trials[1]!, trials, direction)).toBe(false);
+    }
+  });
+
   it('runs `concurrency` objectives at once, each trial number once', async () => {
     const study = await open({ space: { x: uniform(0, 1) }, key: jt.random.key(3) });
     let inFlight = 0;

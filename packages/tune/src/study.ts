@@ -270,8 +270,13 @@ function makeStudy<C>(space: ValidSpace, loaded: readonly FrozenTrial[], o: Reso
                 );
               if (t.state !== 'running')
                 throw new jt.ValueError(`trial.report: trial ${number} has ended`);
-              trials.set(number, { ...t, reports: [...t.reports, [step, value]] });
-              void write({ type: 'report', trial: number, step, value });
+              if (typeof value !== 'number')
+                throw new jt.ValueError(`trial.report: the value must be a number, got ${value}`);
+              // A diverged run reports Infinity or NaN; both are stored as NaN (the journal's
+              // JSON has no infinities), which every ranking treats as the worst value.
+              const v = Number.isFinite(value) ? value : Number.NaN;
+              trials.set(number, { ...t, reports: [...t.reports, [step, v]] });
+              void write({ type: 'report', trial: number, step, value: v });
             },
             shouldPrune: () => {
               pruned ||= pruner.shouldPrune(trials.get(number)!, all(), o.direction);
