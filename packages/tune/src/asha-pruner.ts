@@ -59,3 +59,11 @@ export function ashaPruner(options: AshaOptions = {}): Pruner {
     },
   };
 }
+
+/**
+ * Successive halving as a pruner: the same as {@link ashaPruner} (its asynchronous form is
+ * the only one that fits trials that start and end at different times), under the name
+ * Optuna gives it.
+ * @example tune.successiveHalvingPruner({ reductionFactor: 4 })
+ */
+export const successiveHalvingPruner: (options?: AshaOptions) => Pruner = ashaPruner;

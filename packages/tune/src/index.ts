@@ -1,6 +1,6 @@
 // The browser-safe core of @jute/tune: nothing here imports a Node module (a test checks).
 // The file journal lives in the `@jute/tune/node` entry.
-export { type AshaOptions, ashaPruner } from './asha-pruner';
+export { type AshaOptions, ashaPruner, successiveHalvingPruner } from './asha-pruner';
 export { formatTuneError, type TuneError, type TuneErrorTag, tuneErrorToError } from './errors';
 export { gridSampler, gridSize } from './grid-sampler';
 export { type HistorySvgOptions, historySvg } from './history-svg';
