@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
+import { runnableFence } from './run-markdown';
+import { runModulesPlugin } from './run-modules';
 import { tutorials } from './tutorials';
 
 /**
@@ -55,7 +57,8 @@ export default defineConfig({
   description: 'A functional, JAX-style machine-learning library for TypeScript.',
   lang: 'en-US',
   // The harness' fixtures are Markdown on purpose (some fail); they are not pages.
-  srcExclude: ['test/**', 'README.md'],
+  // tutorials/ORDER.md is the sidebar's order (read by tutorials.ts), not a page.
+  srcExclude: ['test/**', 'README.md', 'tutorials/ORDER.md'],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   vite: {
     resolve: {
@@ -66,10 +69,17 @@ export default defineConfig({
       // are listed anyway so the intent survives a move to Vite 6, whose list replaces them.
       conditions: ['@jute/source', 'module', 'browser'],
     },
+    plugins: [runModulesPlugin()],
+    // The Run buttons' worker imports Jute lazily (one chunk per package): ES module workers.
+    worker: { format: 'es', plugins: () => [runModulesPlugin()] },
   },
   markdown: {
     // Rendered at build time by markdown-it-mathjax3 into SVG: no client-side math runtime.
     math: true,
+    // Runnable ```ts blocks are wrapped so the theme can give them Run buttons.
+    config: (md) => {
+      runnableFence(md);
+    },
   },
   themeConfig: {
     nav: [
@@ -79,7 +89,18 @@ export default defineConfig({
       { text: 'API', link: '/api/' },
     ],
     sidebar,
-    search: { provider: 'local' },
+    search: {
+      provider: 'local',
+      options: {
+        // API pages are indexed by page and by symbol (h1, h2) only: their h3-h6 headings
+        // (Parameters, Returns, Example, ...) would otherwise fill every result list.
+        _render(src, env, md) {
+          const html = md.render(src, env);
+          if (!env.relativePath.startsWith('api/')) return html;
+          return html.replace(/<h([3-6])\b[^>]*>([\s\S]*?)<\/h\1>/g, '<p><strong>$2</strong></p>');
+        },
+      },
+    },
     outline: [2, 3],
     docFooter: { prev: 'Previous', next: 'Next' },
   },

@@ -1,0 +1,35 @@
+/** Messages between a page's Run buttons and the worker that runs the code. */
+
+/** Run `blocks` (TypeScript, in page order) as one program; report what block `target` prints. */
+export interface RunRequest {
+  readonly type: 'run';
+  readonly blocks: readonly string[];
+  readonly target: number;
+}
+
+export type RunEvent =
+  | { readonly type: 'log'; readonly method: string; readonly text: string }
+  | { readonly type: 'done'; readonly ms: number }
+  | { readonly type: 'error'; readonly text: string; readonly ms: number };
+
+/**
+ * The program the worker runs: the blocks in order, each after a call naming it, so that only
+ * the target block's console output is shown (the blocks before it run for their variables).
+ * One line per marker keeps the code's own line numbers easy to find in errors.
+ */
+export function joinBlocks(blocks: readonly string[], marker: string): string {
+  return blocks.map((code, k) => `${marker}(${k});\n${code}`).join('\n');
+}
+
+/** `fp-ts/lib/function.js`, `fp-ts/es6/function`, `fp-ts/function`: one module. */
+export function canonicalSpecifier(spec: string): string {
+  const fp = /^fp-ts\/(?:lib\/|es6\/)?([\w-]+)(?:\.js)?$/.exec(spec);
+  return fp ? `fp-ts/${fp[1]}` : spec;
+}
+
+/** The message of a call to an export only the Node build of a package has (`loadMnist`). */
+export const nodeOnly = (spec: string, name: string): string =>
+  `${spec}: '${name}' runs in Node only (it reads files); run this block with Node to use it`;
+
+/** Recognises {@link nodeOnly}'s message in a run's output. */
+export const nodeOnlyRe = /^(@jute\/[\w-]+): '(\w+)' runs in Node only/m;
