@@ -58,13 +58,6 @@ const tuneFlags = {
     integer: true,
     min: 1,
   },
-  concurrency: {
-    type: 'number',
-    help: 'Trials trained at once',
-    default: 1,
-    integer: true,
-    min: 1,
-  },
   seed: {
     type: 'number',
     help: 'Seed of the search and of the data split',
@@ -213,7 +206,6 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   );
   const done = await study.right.optimize(objective(d), {
     trials: f.trials,
-    concurrency: f.concurrency,
     onTrialEnd: (t) => {
       const acc = d.accuracy.get(t.number);
       const result =
