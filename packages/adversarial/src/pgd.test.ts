@@ -178,6 +178,14 @@ describe('on a linear model the attack is the closed form', () => {
     expectClose(attack(params, x, y), want);
   });
 
+  it('keeps the closed form on a saturated example (p_y = 1 in float32)', () => {
+    // A bias of 40 makes class 0 certain: p_1 ≈ e⁻⁴⁰. The direction must still be
+    // sign(w_1 − w_0), not sign(w_1), which is what is left if 1 − p_y rounds to 0.
+    const saturated: Linear = { w: params.w, b: jt.array([40, 0]) };
+    const one = jt.slice(x, [0], [1]);
+    expectClose(fgsm(linear, { eps: 0.1 })(saturated, one, labels([0])), [0.4, 0.6, 0.6]);
+  });
+
   it('targeted towards the other class equals untargeted from the true one', () => {
     const untargeted = fgsm(linear, { eps: 0.1 })(params, x, y);
     const targeted = fgsm(linear, { eps: 0.1, targeted: true })(params, x, labels([1, 0]));
