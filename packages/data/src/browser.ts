@@ -34,8 +34,16 @@ export { filter } from './filter';
 export { arrayTable, fromArrays } from './from-arrays';
 export { fromGenerator } from './from-generator';
 export { type GaussianNoiseOptions, gaussianNoise } from './gaussian-noise';
-export { encodeIdx, type IdxData, type IdxType, parseIdx } from './idx';
+export {
+  encodeIdx,
+  type IdxData,
+  type IdxOptions,
+  type IdxType,
+  idxDeclaredBytes,
+  parseIdx,
+} from './idx';
 export { chainTransforms, type ImageTransform } from './image-transform';
+export { DEFAULT_MAX_BYTES } from './limits';
 export { map } from './map';
 export { elementKey, mapWithKey } from './map-with-key';
 export { betaSample, type MixupOptions, mixup } from './mixup';

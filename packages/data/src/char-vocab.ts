@@ -28,6 +28,8 @@ export interface CharVocab {
  * vocab.decode([1, 0, 2, 2, 3]);           // 'hello'
  */
 export function charVocab(text: string): CharVocab {
+  if (typeof text !== 'string')
+    throw new jt.ValueError(`charVocab: expected the text as a string, got ${typeof text}`);
   const set = new Set<string>();
   for (const ch of text) set.add(ch);
   const chars = [...set].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
@@ -50,6 +52,11 @@ export function charVocab(text: string): CharVocab {
     size: chars.length,
     idOf,
     encode: (s: string): E.Either<DataError, Int32Array> => {
+      if (typeof s !== 'string')
+        return E.left({
+          _tag: 'InvalidArgument',
+          message: `charVocab.encode: expected a string, got ${typeof s}`,
+        });
       const out = new Int32Array(s.length);
       let n = 0;
       for (let i = 0; i < s.length; i++) {

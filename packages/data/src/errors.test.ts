@@ -21,6 +21,8 @@ const all: DataError[] = [
   { _tag: 'ValueOutOfRange', path: 'a', index: 2, value: 12, min: 0, max: 9 },
   { _tag: 'UnknownCharacter', char: 'é', position: 5 },
   { _tag: 'InvalidArgument', message: 'bad' },
+  { _tag: 'TooLarge', path: 'a.gz', what: 'gunzipped size', limit: 10, actual: 11 },
+  { _tag: 'UnsafeTarget', path: 'a', reason: 'it is a FIFO, not a regular file' },
 ];
 
 describe('formatDataError', () => {

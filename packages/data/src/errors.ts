@@ -80,7 +80,23 @@ export type DataError =
       readonly max: number;
     }
   | { readonly _tag: 'UnknownCharacter'; readonly char: string; readonly position: number }
-  | { readonly _tag: 'InvalidArgument'; readonly message: string };
+  | { readonly _tag: 'InvalidArgument'; readonly message: string }
+  | {
+      readonly _tag: 'TooLarge';
+      readonly path: string;
+      /** What is too large, e.g. `'declared IDX size'` or `'gunzipped size'`. */
+      readonly what: string;
+      /** The limit in bytes (the reader's `maxBytes`). */
+      readonly limit: number;
+      /** The size in bytes that exceeds it (a lower bound while inflating). */
+      readonly actual: number;
+    }
+  | {
+      /** A write refused because `path` is not a regular file (a device, FIFO, symlink, directory...). */
+      readonly _tag: 'UnsafeTarget';
+      readonly path: string;
+      readonly reason: string;
+    };
 
 /** The tag of every {@link DataError} variant. @example const t: DataErrorTag = 'Truncated'; */
 export type DataErrorTag = DataError['_tag'];
@@ -134,6 +150,10 @@ export function formatDataError(e: DataError): string {
         return `character ${JSON.stringify(e.char)} at position ${e.position} is not in the vocabulary`;
       case 'InvalidArgument':
         return e.message;
+      case 'TooLarge':
+        return `${where(e.path)}: ${e.what} ${e.actual} bytes exceeds the limit of ${e.limit} (raise it with the maxBytes option)`;
+      case 'UnsafeTarget':
+        return `${where(e.path)}: refusing to write: ${e.reason}`;
     }
   })();
   return `${e._tag}: ${msg}`;

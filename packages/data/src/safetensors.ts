@@ -157,6 +157,11 @@ interface Parsed {
 export function decodeSafetensors(bytes: Uint8Array, path = ''): E.Either<DataError, Safetensors> {
   const malformed = (reason: string): E.Either<DataError, never> =>
     E.left({ _tag: 'MalformedHeader', path, reason });
+  if (!(bytes instanceof Uint8Array))
+    return E.left({
+      _tag: 'InvalidArgument',
+      message: 'decodeSafetensors: bytes must be a Uint8Array',
+    });
   if (bytes.length < 8)
     return E.left({ _tag: 'Truncated', path, expectedBytes: 8, actualBytes: bytes.length });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -289,7 +294,14 @@ export function decodeSafetensors(bytes: Uint8Array, path = ''): E.Either<DataEr
         break;
       }
     }
-    tensors.push([p.key, jt.array(data, { shape: p.shape, dtype: p.dtype })]);
+    try {
+      tensors.push([p.key, jt.array(data, { shape: p.shape, dtype: p.dtype })]);
+    } catch (e) {
+      // Only empty tensors get here with odd shapes (a byte span checks every other one).
+      return malformed(
+        `tensor '${p.key}' shape [${p.shape.join(',')}]: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
   }
   return E.right({ tensors: Object.fromEntries(tensors), metadata });
 }
