@@ -5,7 +5,6 @@ import { buildModel } from '@jute/app-kit/mnist-model';
 import { valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
 import * as losses from '@jute/losses';
-import type * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -69,8 +68,8 @@ async function juteStep(batches: Awaited<ReturnType<typeof mnistBatches>>): Prom
   let state: jt.PyTree = init.state;
   let optState = opt.init(params);
   const lossFn = (p: jt.PyTree, s: jt.PyTree, x: jt.Array, y: jt.Array, key: jt.Array) => {
-    const out = model.apply(p as nn.ChildTrees, x, {
-      state: s as nn.ChildTrees,
+    const out = model.apply(p, x, {
+      state: s,
       key,
       training: true,
     });

@@ -31,13 +31,13 @@ function juteStep(): Step {
   );
   const { params: p0, state } = model.init(jt.random.key(0), [B, T]);
   const opt = optim.chain(optim.clipByGlobalNorm(1), optim.adam({ learningRate: 2e-3 }));
-  let params: jt.PyTree = p0;
+  let params = p0;
   let optState = opt.init(params);
   const seq = jt.array(tokens(1), { shape: [B, T + 1], dtype: 'int32' });
   const x = jt.slice(seq, [0, 0], [B, T]);
   const y = jt.slice(seq, [0, 1], [B, T + 1]);
-  const loss = (p: jt.PyTree) => {
-    const { y: logits } = model.apply(p as nn.ChildTrees, x, { state: state as nn.ChildTrees });
+  const loss = (p: typeof p0) => {
+    const { y: logits } = model.apply(p, x, { state });
     return jt.mean(losses.sparseSoftmaxCrossEntropy(logits, y));
   };
   const lossAndGrad = valueAndGrad(loss);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import type * as data from '@jute/data';
-import type * as nn from '@jute/nn';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -71,8 +70,8 @@ export function predict(o: PredictOptions): TE.TaskEither<AppError, Prediction> 
       pipe(
         imageFrom(o.source),
         TE.map(({ image, label }) => {
-          const { y } = model.apply(train.params as nn.ChildTrees, image, {
-            state: train.state as nn.ChildTrees,
+          const { y } = model.apply(train.params, image, {
+            state: train.state,
             training: false,
           });
           const probabilities = jt.softmax(y).data();

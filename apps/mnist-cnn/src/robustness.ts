@@ -17,8 +17,7 @@ export interface AttackSpec {
 
 /** The network in inference mode (no dropout) as an attack sees it: `(params, x) → logits`. */
 export function inferenceModel(model: nn.Sequential, state: jt.PyTree): adv.Model<jt.PyTree> {
-  return (params, x) =>
-    model.apply(params as nn.ChildTrees, x, { state: state as nn.ChildTrees, training: false }).y;
+  return (params, x) => model.apply(params, x, { state: state, training: false }).y;
 }
 
 /** Builds the attack a spec names, on pixels in [0, 1]. */

@@ -45,8 +45,8 @@ function setup(kind: ModelKind, seed: number, batchSize: number) {
 
 /** Mean cross-entropy in inference mode (no dropout), so it only moves with the parameters. */
 function evalLoss(model: nn.Sequential, s: TrainState, set: data.LabelledImages): number {
-  const { y } = model.apply(s.params as nn.ChildTrees, set.images, {
-    state: s.state as nn.ChildTrees,
+  const { y } = model.apply(s.params, set.images, {
+    state: s.state,
     training: false,
   });
   return Number(jt.mean(losses.sparseSoftmaxCrossEntropy(y, set.labels)).item());

@@ -20,8 +20,8 @@ export interface EpochStats {
 /** One optimisation step: loss, accuracy on the batch, and the next training state. */
 export function makeTrainStep(model: nn.Sequential, opt: optim.GradientTransformation<jt.PyTree>) {
   const loss = (params: jt.PyTree, state: jt.PyTree, x: jt.Array, y: jt.Array, key: jt.Array) => {
-    const out = model.apply(params as nn.ChildTrees, x, {
-      state: state as nn.ChildTrees,
+    const out = model.apply(params, x, {
+      state: state,
       key,
       training: true,
     });
@@ -56,8 +56,8 @@ export async function confusionOn(
   let acc = stream.init();
   const ds = pipe(data.fromArrays({ x: images, y: labels }), data.batch(batchSize));
   for await (const { x, y } of ds) {
-    const { y: logits } = model.apply(train.params as nn.ChildTrees, x, {
-      state: train.state as nn.ChildTrees,
+    const { y: logits } = model.apply(train.params, x, {
+      state: train.state,
       training: false,
     });
     acc = stream.update(acc, jt.argmax(logits, { axis: -1 }), y);

@@ -85,12 +85,12 @@ interface Projection {
 }
 
 /** Parameters of `multiHeadAttention`: query/key/value projections to `heads * depth` and the output projection. */
-export interface MultiHeadAttentionParams {
+export type MultiHeadAttentionParams = {
   query: Projection;
   key: Projection;
   value: Projection;
   out: Projection;
-}
+};
 
 /**
  * Multi-head attention (Vaswani et al. 2017) over `[batch, length, features]`:

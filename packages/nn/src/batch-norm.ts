@@ -18,10 +18,10 @@ export interface BatchNormOptions {
 }
 
 /** Learned affine parameters of a normalization layer, `[features]` each. */
-export interface NormParams {
+export type NormParams = {
   scale?: jt.Array;
   bias?: jt.Array;
-}
+};
 
 /** Running statistics of `batchNorm`, `[features]` each. */
 export interface BatchNormState {
@@ -60,7 +60,9 @@ export function initAffine(
  * const { y, state: next } = bn.apply(params, x, { state, training: true });
  * const { y: yEval } = bn.apply(params, x, { state: next });
  */
-export function batchNorm(options: BatchNormOptions = {}): Layer<NormParams, BatchNormState> {
+export function batchNorm(
+  options: BatchNormOptions = {},
+): Layer<NormParams, BatchNormState, object, 'batch_norm'> {
   const momentum = options.momentum ?? 0.99;
   const eps = options.eps ?? 1e-5;
   if (!(momentum >= 0 && momentum <= 1))

@@ -38,10 +38,10 @@ interface Projection {
  * `[features, 3·heads·headDim]` (one matmul instead of three) and the output projection
  * `[heads·headDim, features]`.
  */
-export interface CausalSelfAttentionParams {
+export type CausalSelfAttentionParams = {
   qkv: Projection;
   out: Projection;
-}
+};
 
 /**
  * A key/value cache for incremental decoding: the keys and values of the first `length`

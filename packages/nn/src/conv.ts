@@ -27,10 +27,10 @@ export interface ConvLayerOptions {
 }
 
 /** Parameters of a convolution: kernel `[...window, in / groups, out]`, bias `[out]`. */
-export interface ConvParams {
+export type ConvParams = {
   kernel: jt.Array;
   bias?: jt.Array;
-}
+};
 
 /** Expands a per-axis option (one number for all axes) and validates it. @example perAxis('conv2d', 'strides', 2, 2, 1) // [2, 2] */
 export const perAxis = (
@@ -80,12 +80,12 @@ export function inferShape(
   }
 }
 
-function convLayer(
-  kind: string,
+function convLayer<K extends string>(
+  kind: K,
   ns: number,
   options: ConvLayerOptions,
   transposed: boolean,
-): Layer<ConvParams, Record<string, never>> {
+): Layer<ConvParams, Record<string, never>, object, K> {
   const {
     features,
     useBias = true,
@@ -142,14 +142,18 @@ function convLayer(
  * const conv = nn.conv2d({ features: 32, kernelSize: [3, 3], strides: 1, padding: 'SAME' });
  * const { params } = conv.init(key, [64, 28, 28, 1]); // kernel [3,3,1,32]
  */
-export const conv2d = (options: ConvLayerOptions): Layer<ConvParams, Record<string, never>> =>
+export const conv2d = (
+  options: ConvLayerOptions,
+): Layer<ConvParams, Record<string, never>, object, 'conv2d'> =>
   convLayer('conv2d', 2, options, false);
 
 /**
  * 1-D convolution over `[batch, width, channels]` with a kernel `[k, in / groups, features]`.
  * @example nn.conv1d({ features: 16, kernelSize: 5, padding: 'VALID' })
  */
-export const conv1d = (options: ConvLayerOptions): Layer<ConvParams, Record<string, never>> =>
+export const conv1d = (
+  options: ConvLayerOptions,
+): Layer<ConvParams, Record<string, never>, object, 'conv1d'> =>
   convLayer('conv1d', 1, options, false);
 
 /**
@@ -159,4 +163,5 @@ export const conv1d = (options: ConvLayerOptions): Layer<ConvParams, Record<stri
  */
 export const convTranspose2d = (
   options: Omit<ConvLayerOptions, 'groups'>,
-): Layer<ConvParams, Record<string, never>> => convLayer('conv_transpose2d', 2, options, true);
+): Layer<ConvParams, Record<string, never>, object, 'conv_transpose2d'> =>
+  convLayer('conv_transpose2d', 2, options, true);

@@ -16,10 +16,10 @@ export interface DenseOptions {
 }
 
 /** Parameters of `dense`: kernel `[in, out]`, bias `[out]` (absent without `useBias`). */
-export interface DenseParams {
+export type DenseParams = {
   kernel: jt.Array;
   bias?: jt.Array;
-}
+};
 
 /**
  * A fully connected layer `y = x @ kernel + bias` over the last axis; leading axes are
@@ -29,7 +29,9 @@ export interface DenseParams {
  * const { params } = layer.init(key, [32, 784]); // kernel [784,10], bias [10]
  * const { y } = layer.apply(params, x);           // [32,10]
  */
-export function dense(options: DenseOptions): Layer<DenseParams, Record<string, never>> {
+export function dense(
+  options: DenseOptions,
+): Layer<DenseParams, Record<string, never>, object, 'dense'> {
   const { features, useBias = true, kernelInit = lecunNormal, biasInit = zeros } = options;
   if (!Number.isInteger(features) || features < 1)
     throw new jt.ValueError(`dense: features must be a positive integer, got ${features}`);

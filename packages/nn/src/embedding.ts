@@ -13,9 +13,9 @@ export interface EmbeddingOptions {
 }
 
 /** Parameters of `embedding`: the table `[vocabSize, features]`. */
-export interface EmbeddingParams {
+export type EmbeddingParams = {
   embedding: jt.Array;
-}
+};
 
 /**
  * A lookup table from integer ids to vectors: int32 ids of shape S give `S + [features]`
@@ -27,7 +27,7 @@ export interface EmbeddingParams {
  */
 export function embedding(
   options: EmbeddingOptions,
-): Layer<EmbeddingParams, Record<string, never>> {
+): Layer<EmbeddingParams, Record<string, never>, object, 'embedding'> {
   const { vocabSize, features, embeddingInit = normal(1) } = options;
   if (
     !Number.isInteger(vocabSize) ||

@@ -10,11 +10,11 @@ export interface GroupNormOptions extends NormOptions {
   groups?: number;
 }
 
-function groupNormLayer(
-  kind: string,
+function groupNormLayer<K extends string>(
+  kind: K,
   groupsOf: (channels: number) => number,
   options: NormOptions,
-): Layer<NormParams, Record<string, never>> {
+): Layer<NormParams, Record<string, never>, object, K> {
   const eps = options.eps ?? 1e-5;
   const check = (shape: jt.Shape) => {
     if (shape.length < 2)
@@ -62,7 +62,7 @@ function groupNormLayer(
  */
 export const groupNorm = (
   options: GroupNormOptions = {},
-): Layer<NormParams, Record<string, never>> => {
+): Layer<NormParams, Record<string, never>, object, 'group_norm'> => {
   const groups = options.groups ?? 32;
   if (!Number.isInteger(groups) || groups < 1)
     throw new jt.ValueError(`groupNorm: groups must be a positive integer, got ${groups}`);
@@ -74,5 +74,7 @@ export const groupNorm = (
  * its spatial positions (group normalization with one channel per group).
  * @example nn.instanceNorm() // for [n, h, w, c] inputs
  */
-export const instanceNorm = (options: NormOptions = {}): Layer<NormParams, Record<string, never>> =>
+export const instanceNorm = (
+  options: NormOptions = {},
+): Layer<NormParams, Record<string, never>, object, 'instance_norm'> =>
   groupNormLayer('instance_norm', (c) => c, options);

@@ -30,7 +30,9 @@ export function normalize(x: jt.Array, axis: number[], eps: number): jt.Array {
  * const ln = nn.layerNorm();
  * const { params } = ln.init(key, [8, 10, 64]); // scale [64], bias [64]
  */
-export function layerNorm(options: NormOptions = {}): Layer<NormParams, Record<string, never>> {
+export function layerNorm(
+  options: NormOptions = {},
+): Layer<NormParams, Record<string, never>, object, 'layer_norm'> {
   const eps = options.eps ?? 1e-5;
   return {
     name: 'layer_norm',

@@ -36,9 +36,17 @@ export interface ApplyResult<S = Params> {
  * const { params, state } = layer.init(jt.random.key(0), [8, 4]);
  * const { y } = layer.apply(params, jt.ones([8, 4]), { state }); // [8,3]
  */
-export interface Layer<P = Params, S = Params, O extends object = object> {
-  /** The kind of layer (`'dense'`, `'conv2d'` ...), used to name it inside combinators. */
-  readonly name?: string;
+export interface Layer<
+  P = Params,
+  S = Params,
+  O extends object = object,
+  N extends string = string,
+> {
+  /**
+   * The kind of layer (`'dense'`, `'conv2d'` ...), used to name it inside combinators. A
+   * literal type here types the combinator's parameter keys (`dense_0`).
+   */
+  readonly name?: N;
   /** Set by `named`: combinators use `name` as is, without an index suffix. */
   readonly explicitName?: boolean;
   init(key: jt.Array, inputShape: jt.Shape): InitResult<P, S>;
@@ -60,7 +68,10 @@ export const isEmptyTree = (tree: unknown): boolean => jt.tree.leaves(tree).leng
  * trees and in error paths instead of the default `<kind>_<index>`.
  * @example nn.sequential(nn.named('conv1', nn.conv2d({ features: 8, kernelSize: 3 })), nn.relu)
  */
-export function named<L extends AnyLayer>(name: string, layer: L): L {
+export function named<const N extends string, L extends AnyLayer>(
+  name: N,
+  layer: L,
+): Omit<L, 'name' | 'explicitName'> & { readonly name: N; readonly explicitName: true } {
   if (!/^[A-Za-z_][\w-]*$/.test(name)) {
     throw new jt.ValueError(
       `named: '${name}' is not a valid layer name (letters, digits, '_' and '-', not starting with a digit)`,

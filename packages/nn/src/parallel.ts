@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import type { ChildTrees, ChildTreesOf } from './child-trees';
 import {
   childKey,
   childTree,
@@ -9,7 +10,6 @@ import {
 } from './children';
 import { inChild, layerShapeError } from './errors';
 import type { Layer } from './layer';
-import type { ChildTrees } from './sequential';
 
 /** Runs every child on the same input; the results, in order, plus the collected trees. */
 function runAll(
@@ -54,10 +54,12 @@ function initAll(children: readonly NamedChild[], key: jt.Array, inputShape: jt.
  * const inception = nn.parallel(nn.conv2d({ features: 8, kernelSize: 1 }), nn.conv2d({ features: 8, kernelSize: 3 }));
  * // [n, h, w, c] → [n, h, w, 16]
  */
-export function parallel(...layers: LayerLike[]): Layer<ChildTrees, ChildTrees> {
+export function parallel<const Ls extends readonly LayerLike[]>(
+  ...layers: Ls
+): Layer<ChildTreesOf<Ls, 'params'>, ChildTreesOf<Ls, 'state'>, object, 'parallel'> {
   const children = nameChildren('parallel', layers);
   if (children.length === 0) throw new jt.ValueError('parallel: needs at least one layer');
-  return {
+  const layer: Layer<ChildTrees, ChildTrees, object, 'parallel'> = {
     name: 'parallel',
     init(key, inputShape) {
       const { params, state, shapes } = initAll(children, key, inputShape);
@@ -78,6 +80,13 @@ export function parallel(...layers: LayerLike[]): Layer<ChildTrees, ChildTrees> 
       return { y: ys.length === 1 ? ys[0]! : jt.concatenate(ys, -1), state };
     },
   };
+  // The trees built above have exactly the keys and subtrees the types compute.
+  return layer as Layer<never, never, object, 'parallel'> as Layer<
+    ChildTreesOf<Ls, 'params'>,
+    ChildTreesOf<Ls, 'state'>,
+    object,
+    'parallel'
+  >;
 }
 
 /**
@@ -89,26 +98,25 @@ export function parallel(...layers: LayerLike[]): Layer<ChildTrees, ChildTrees> 
  * const { params } = heads.init(key, [8, 64]);
  * const { y: [logits, value] } = heads.apply(params, features);
  */
-export interface Branch {
+export interface Branch<P = ChildTrees, S = ChildTrees> {
   readonly name: string;
-  init(
-    key: jt.Array,
-    inputShape: jt.Shape,
-  ): { params: ChildTrees; state: ChildTrees; outputShapes: number[][] };
+  init(key: jt.Array, inputShape: jt.Shape): { params: P; state: S; outputShapes: number[][] };
   apply(
-    params: ChildTrees,
+    params: P,
     x: jt.Array,
-    options?: { state?: ChildTrees; key?: jt.Array; training?: boolean },
-  ): { y: jt.Array[]; state: ChildTrees };
+    options?: { state?: S; key?: jt.Array; training?: boolean },
+  ): { y: jt.Array[]; state: S };
 }
 
 /**
  * Runs layers side by side on one input and returns every output (see `Branch`).
  * @example const heads = nn.branch(nn.named('policy', nn.dense({ features: 4 })), nn.named('value', nn.dense({ features: 1 })));
  */
-export function branch(...layers: LayerLike[]): Branch {
+export function branch<const Ls extends readonly LayerLike[]>(
+  ...layers: Ls
+): Branch<ChildTreesOf<Ls, 'params'>, ChildTreesOf<Ls, 'state'>> {
   const children = nameChildren('branch', layers);
-  return {
+  const layer: Branch = {
     name: 'branch',
     init(key, inputShape) {
       const { params, state, shapes } = initAll(children, key, inputShape);
@@ -119,4 +127,8 @@ export function branch(...layers: LayerLike[]): Branch {
       return { y: ys, state };
     },
   };
+  return layer as Branch<never, never> as Branch<
+    ChildTreesOf<Ls, 'params'>,
+    ChildTreesOf<Ls, 'state'>
+  >;
 }

@@ -12,9 +12,9 @@ export interface PositionalEmbeddingOptions {
 }
 
 /** Parameters of `positionalEmbedding`: one learned vector per position, `[maxLength, features]`. */
-export interface PositionalEmbeddingParams {
+export type PositionalEmbeddingParams = {
   embedding: jt.Array;
-}
+};
 
 /** Extra `apply` option of `positionalEmbedding`. */
 export interface PositionalApplyOptions {

@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import type { ParamsOf, StateOf } from './child-trees';
 import { childKey, type LayerLike, nameChildren } from './children';
 import { inChild, layerShapeError } from './errors';
 import type { Layer, Params } from './layer';
@@ -11,10 +12,27 @@ import type { Layer, Params } from './layer';
  * @example
  * const block = nn.residual(nn.sequential(nn.dense({ features: 64 }), nn.relu, nn.dense({ features: 64 })));
  */
+export function residual<L extends LayerLike>(
+  layer: L,
+): Layer<ParamsOf<L>, StateOf<L>, object, 'residual'>;
+export function residual<L extends LayerLike, C extends LayerLike>(
+  layer: L,
+  options: { shortcut: C },
+): Layer<
+  { main: ParamsOf<L>; shortcut: ParamsOf<C> },
+  { main: StateOf<L>; shortcut: StateOf<C> },
+  object,
+  'residual'
+>;
+export function residual(
+  layer: LayerLike,
+  options?: { shortcut?: LayerLike },
+): Layer<Params, Params, object, 'residual'>;
 export function residual(
   layer: LayerLike,
   options: { shortcut?: LayerLike } = {},
-): Layer<Params, Params> {
+  // biome-ignore lint/suspicious/noExplicitAny: the overloads above carry the types.
+): Layer<any, any, object, 'residual'> {
   const [main] = nameChildren('residual', [layer]);
   const mainLayer = main!.layer;
   if (!options.shortcut) {

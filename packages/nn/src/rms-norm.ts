@@ -14,9 +14,9 @@ export interface RmsNormOptions {
 }
 
 /** Parameters of `rmsNorm`: the per-feature scale `[features]` (absent without `useScale`). */
-export interface RmsNormParams {
+export type RmsNormParams = {
   scale?: jt.Array;
-}
+};
 
 /**
  * Root-mean-square normalization (Zhang & Sennrich 2019):
@@ -27,7 +27,9 @@ export interface RmsNormParams {
  * const { params } = norm.init(key, [8, 16, 64]); // scale [64]
  * const { y } = norm.apply(params, x);            // [8,16,64], unit RMS per position
  */
-export function rmsNorm(options: RmsNormOptions = {}): Layer<RmsNormParams, Record<string, never>> {
+export function rmsNorm(
+  options: RmsNormOptions = {},
+): Layer<RmsNormParams, Record<string, never>, object, 'rms_norm'> {
   const eps = options.eps ?? 1e-6;
   if (!(eps >= 0)) throw new jt.ValueError(`rmsNorm: eps must be >= 0, got ${eps}`);
   const kind = 'rms_norm';

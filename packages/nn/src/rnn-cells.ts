@@ -46,11 +46,11 @@ export interface CellOptions {
 }
 
 /** Parameters of a recurrent cell: input and recurrent kernels with the gates side by side on the last axis. */
-export interface RnnCellParams {
+export type RnnCellParams = {
   inputKernel: jt.Array;
   recurrentKernel: jt.Array;
   bias: jt.Array;
-}
+};
 
 /** Carry of the LSTM: the cell state `c` and the hidden state `h`, `[batch, features]` each. */
 export interface LstmCarry {
@@ -166,9 +166,9 @@ export function lstmCell(
 }
 
 /** Parameters of the GRU cell: the recurrent bias sits inside the reset gate's product. */
-export interface GruCellParams extends RnnCellParams {
+export type GruCellParams = RnnCellParams & {
   recurrentBias: jt.Array;
-}
+};
 
 /**
  * The GRU cell (Cho et al. 2014) in the cuDNN/PyTorch/Flax form, gates in the order

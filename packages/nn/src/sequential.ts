@@ -1,4 +1,5 @@
 import * as jt from '@jute/tensor';
+import type { ChildTrees, ChildTreesOf } from './child-trees';
 import {
   childKey,
   childTree,
@@ -8,13 +9,18 @@ import {
   putChild,
 } from './children';
 import { inChild } from './errors';
-import type { Layer, Params } from './layer';
+import type { Layer } from './layer';
 
-/** A combinator's parameter or state tree: one subtree per child that has any. */
-export type ChildTrees = Record<string, Params>;
+export type { ChildTrees } from './child-trees';
 
-/** `sequential`'s layer, which also lists its named children. */
-export interface Sequential extends Layer<ChildTrees, ChildTrees> {
+/**
+ * `sequential`'s layer, which also lists its named children. `P` and `S` are its parameter
+ * and state trees, typed from the children (see `ChildTreesOf`). Written without type
+ * arguments (`nn.Sequential`, e.g. for a model chosen at run time) it accepts any
+ * sequential model and any parameter tree.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the unparameterised form stands for every model.
+export interface Sequential<P = any, S = any> extends Layer<P, S, object, 'sequential'> {
   readonly children: readonly NamedChild[];
 }
 
@@ -32,9 +38,11 @@ export interface Sequential extends Layer<ChildTrees, ChildTrees> {
  * const { params, state } = model.init(key, [64, 28, 28, 1]); // params.conv2d_0.kernel, params.dense_4.bias
  * const { y: logits, state: newState } = model.apply(params, images, { state, key, training: true });
  */
-export function sequential(...layers: LayerLike[]): Sequential {
+export function sequential<const Ls extends readonly LayerLike[]>(
+  ...layers: Ls
+): Sequential<ChildTreesOf<Ls, 'params'>, ChildTreesOf<Ls, 'state'>> {
   const children = nameChildren('sequential', layers);
-  return {
+  const layer: Sequential = {
     name: 'sequential',
     children,
     init(key: jt.Array, inputShape: jt.Shape) {
@@ -68,4 +76,9 @@ export function sequential(...layers: LayerLike[]): Sequential {
       return { y, state };
     },
   };
+  // The trees built above have exactly the keys and subtrees the types compute.
+  return layer as Sequential<never, never> as Sequential<
+    ChildTreesOf<Ls, 'params'>,
+    ChildTreesOf<Ls, 'state'>
+  >;
 }

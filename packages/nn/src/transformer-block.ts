@@ -48,19 +48,19 @@ export interface TransformerBlockOptions {
 }
 
 /** Parameters of the MLP: `up` (and `gate` for SwiGLU) to the hidden width, `down` back. */
-export interface MlpParams {
+export type MlpParams = {
   up: DenseParams;
   gate?: DenseParams;
   down: DenseParams;
-}
+};
 
 /** Parameters of `transformerBlock`. */
-export interface TransformerBlockParams {
+export type TransformerBlockParams = {
   norm1: NormParams | RmsNormParams;
   attention: CausalSelfAttentionParams;
   norm2: NormParams | RmsNormParams;
   mlp: MlpParams;
-}
+};
 
 /** State of `transformerBlock`: the attention's key/value cache while decoding, else empty. */
 export type TransformerBlockState = { attention: KVCache } | Record<string, never>;
