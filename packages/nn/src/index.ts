@@ -39,6 +39,7 @@ export {
   causalSelfAttention,
   type KVCache,
 } from './causal-self-attention';
+export type { ChildTreesOf, ParamsOf, StateOf } from './child-trees';
 export { type LayerLike, type NamedChild, nameChildren } from './children';
 export { type ConvLayerOptions, type ConvParams, conv1d, conv2d, convTranspose2d } from './conv';
 export { type DenseOptions, type DenseParams, dense } from './dense';
