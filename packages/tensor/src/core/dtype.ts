@@ -49,7 +49,7 @@ const SLAB_BYTES = 2 << 20;
 /** Larger arrays get their own buffer; smaller than V8's on-heap limit too (64 bytes). */
 const SLAB_MAX_BYTES = 64 << 10;
 const ON_HEAP_BYTES = 64;
-let slab = new ArrayBuffer(0);
+let slab = /*#__PURE__*/ new ArrayBuffer(0);
 let slabUsed = 0;
 
 /** Byte offset of `bytes` fresh (zero) bytes in the current slab, starting a new one if full. */

@@ -27,7 +27,7 @@ const dropAxes = (
   dtype,
 });
 
-const elementwise = Object.fromEntries([
+const elementwise = /*#__PURE__*/ Object.fromEntries([
   ...UNARY_PRIMITIVES.map((p) => [
     p,
     p === 'is_finite' ? ([x]: readonly AbstractValue[]) => [boolOf(x!)] : same,

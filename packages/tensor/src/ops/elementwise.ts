@@ -130,41 +130,41 @@ export const logicalNot = (x: ArrayLike): Array =>
   bind1('not', [cast(asArray(x, 'bool'), 'bool')], NONE);
 
 /** @example jt.neg(x) */
-export const neg = numericUnary('neg', 'neg');
+export const neg = /*#__PURE__*/ numericUnary('neg', 'neg');
 /** @example jt.abs(x) */
-export const abs = numericUnary('abs', 'abs');
+export const abs = /*#__PURE__*/ numericUnary('abs', 'abs');
 /** -1, 0 or 1 (NaN stays NaN). @example jt.sign(x) */
-export const sign = numericUnary('sign', 'sign');
+export const sign = /*#__PURE__*/ numericUnary('sign', 'sign');
 /** @example jt.exp(x) */
-export const exp = floatUnary('exp');
+export const exp = /*#__PURE__*/ floatUnary('exp');
 /** @example jt.log(x) */
-export const log = floatUnary('log');
+export const log = /*#__PURE__*/ floatUnary('log');
 /** `exp(x) - 1`, accurate near 0. @example jt.expm1(x) */
-export const expm1 = floatUnary('expm1');
+export const expm1 = /*#__PURE__*/ floatUnary('expm1');
 /** `log(1 + x)`, accurate near 0. @example jt.log1p(x) */
-export const log1p = floatUnary('log1p');
+export const log1p = /*#__PURE__*/ floatUnary('log1p');
 /** @example jt.sin(x) */
-export const sin = floatUnary('sin');
+export const sin = /*#__PURE__*/ floatUnary('sin');
 /** @example jt.cos(x) */
-export const cos = floatUnary('cos');
+export const cos = /*#__PURE__*/ floatUnary('cos');
 /** @example jt.tan(x) */
-export const tan = floatUnary('tan');
+export const tan = /*#__PURE__*/ floatUnary('tan');
 /** @example jt.tanh(x) */
-export const tanh = floatUnary('tanh');
+export const tanh = /*#__PURE__*/ floatUnary('tanh');
 /** The logistic function `1 / (1 + e^-x)`, stable for large |x|. @example jt.sigmoid(x) */
-export const sigmoid = floatUnary('logistic');
+export const sigmoid = /*#__PURE__*/ floatUnary('logistic');
 /** The error function. @example jt.erf(x) */
-export const erf = floatUnary('erf');
+export const erf = /*#__PURE__*/ floatUnary('erf');
 /** @example jt.sqrt(x) */
-export const sqrt = floatUnary('sqrt');
+export const sqrt = /*#__PURE__*/ floatUnary('sqrt');
 /** `1 / sqrt(x)`. @example jt.rsqrt(x) */
-export const rsqrt = floatUnary('rsqrt');
+export const rsqrt = /*#__PURE__*/ floatUnary('rsqrt');
 /** @example jt.floor(x) */
-export const floor = floatUnary('floor');
+export const floor = /*#__PURE__*/ floatUnary('floor');
 /** @example jt.ceil(x) */
-export const ceil = floatUnary('ceil');
+export const ceil = /*#__PURE__*/ floatUnary('ceil');
 /** Rounds half to even, like NumPy. @example jt.round(x) */
-export const round = floatUnary('round');
+export const round = /*#__PURE__*/ floatUnary('round');
 /** @example jt.square(x) */
 export const square = (x: ArrayLike): Array => mul(x, x);
 /** @example jt.isFinite(x) */

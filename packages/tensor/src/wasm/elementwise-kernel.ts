@@ -60,7 +60,7 @@ type F = FunctionBuilder;
 // Cody-Waite split of ln 2: LN2_HI has 15 significant bits, so k * LN2_HI is exact for
 // the |k| < 256 that occur in exp and log.
 const LN2_HI = 22713 / 32768;
-const LN2_LO = Math.fround(Math.LN2 - LN2_HI);
+const LN2_LO = /*#__PURE__*/ Math.fround(Math.LN2 - LN2_HI);
 /** expm1(r) ≈ r + r² (1/2 + r (c3 + r (c4 + r (c5 + r c6)))) on |r| ≤ 0.36, rel. error 1.8e-8. */
 const EXPM1_POLY = [
   0.0013898882652366613, 0.0083685962504943881, 0.041666885768319381, 0.16666529658968154, 0.5,
