@@ -6,6 +6,15 @@
  * @packageDocumentation
  */
 
+export {
+  type FusedGroup,
+  type FusedInput,
+  type LoadPattern,
+  planFusion,
+  type Step,
+} from './backend/compiler/fusion';
+export { compileProgram, type FusedRunner } from './backend/compiler/program';
+export { simplify } from './backend/compiler/simplify';
 export { evalShape, traceClosure } from './core/abstract-trace';
 export { Array, ConcreteArray } from './core/array';
 export type {

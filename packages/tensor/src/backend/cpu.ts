@@ -5,6 +5,7 @@ import { ValueError } from '../core/errors';
 import { sampleRandom } from '../core/random-bits';
 import { type Shape, sizeOf, stridesOf } from '../core/shape';
 import { addLoop } from './accumulate';
+import { compileProgram } from './compiler/program';
 import { binaryLoops, unaryLoops } from './cpu-elementwise';
 import { matmulInto } from './cpu-matmul';
 import { col2im, im2col } from './cpu-patches';
@@ -435,4 +436,9 @@ const kernels: { [P in KernelPrimitive]: Kernel<P> } = {
 };
 
 /** The default backend: pure TypeScript, runs everywhere. */
-export const cpuBackend: Backend = { name: 'cpu', kernels };
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  kernels,
+  // jit programs: equations bound to their kernels once, no tracing on replay.
+  compile: (jaxpr) => compileProgram(jaxpr, { kernels }),
+};

@@ -9,7 +9,9 @@ import {
   unaryF32,
 } from '../wasm/elementwise';
 import type { BinaryKernel, CompareKernel, UnaryKernel } from '../wasm/elementwise-kernel';
+import { fusedKernel } from '../wasm/fused';
 import { matmulF32Batched, wasmAvailable } from '../wasm/matmul';
+import { compileProgram } from './compiler/program';
 import { cpuBackend, dotGeneral, type MatmulKernel, tsMatmul } from './cpu';
 
 // Below this many multiply-adds the copy into WebAssembly memory costs more than it saves.
@@ -164,6 +166,9 @@ export function wasmBackend(): Backend {
       ...elementwiseKernels(),
       dot_general: ([a, b], p) => [dotGeneral(a!, b!, p, matmul)],
     },
+    // jit programs: elementwise chains fused into generated SIMD kernels.
+    compile: (jaxpr) =>
+      compileProgram(jaxpr, wasmBackend(), elementwiseAvailable() ? fusedKernel : undefined),
   };
   return cached;
 }

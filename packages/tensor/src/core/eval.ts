@@ -80,9 +80,17 @@ function evalScan(args: readonly ConcreteArray[], p: ScanParams): Array[] {
   let carry: Array[] = args.slice(p.numConsts, p.numConsts + p.numCarry);
   const xs = args.slice(p.numConsts + p.numCarry);
   const ys: ConcreteArray[][] = p.yAvals.map(() => []);
+  // A body recorded by a tracing interpreter runs as the backend's compiled program.
+  const body: (args: ConcreteArray[]) => Array[] = p.bodyJaxpr
+    ? (args) => programFor(getBackend(), p.bodyJaxpr!.jaxpr, noDonation)(args)
+    : p.body;
   for (let s = 0; s < p.length; s++) {
     const t = p.reverse ? p.length - 1 - s : s;
-    const out = p.body([...consts, ...carry, ...xs.map((x) => row(x, t))]);
+    const out = body([
+      ...(consts as ConcreteArray[]),
+      ...(carry as ConcreteArray[]),
+      ...xs.map((x) => row(x, t)),
+    ]);
     carry = out.slice(0, p.numCarry);
     out.slice(p.numCarry).forEach((y, i) => {
       ys[i]!.push(y as ConcreteArray);
@@ -120,17 +128,18 @@ export function interpretJaxpr(jaxpr: Jaxpr, inputs: readonly ConcreteArray[]): 
 // Programs compiled for a jaxpr, per backend (a jaxpr may run on several backends).
 const programs = new WeakMap<Jaxpr, Map<Backend, Program>>();
 
-/** The backend's program for `p.jaxpr`, compiled on first use and cached. */
-function programFor(b: Backend, p: JitCallParams): Program {
-  let perBackend = programs.get(p.jaxpr);
+const noDonation: readonly boolean[] = [];
+
+/** The backend's program for a constant-free jaxpr, compiled on first use and cached. */
+function programFor(b: Backend, jaxpr: Jaxpr, donated: readonly boolean[]): Program {
+  let perBackend = programs.get(jaxpr);
   if (perBackend === undefined) {
     perBackend = new Map();
-    programs.set(p.jaxpr, perBackend);
+    programs.set(jaxpr, perBackend);
   }
   let program = perBackend.get(b);
   if (program === undefined) {
-    program =
-      b.compile?.(p.jaxpr, { donated: p.donated }) ?? ((inputs) => interpretJaxpr(p.jaxpr, inputs));
+    program = b.compile?.(jaxpr, { donated }) ?? ((inputs) => interpretJaxpr(jaxpr, inputs));
     perBackend.set(b, program);
   }
   return program;
@@ -163,8 +172,10 @@ export function evalPrimitive<P extends Primitive>(
     }
     case 'custom_linear':
       return (params as PrimitiveParams['custom_linear']).forward(args);
-    case 'jit_call':
-      return programFor(getBackend(), params as JitCallParams)(args);
+    case 'jit_call': {
+      const p = params as JitCallParams;
+      return programFor(getBackend(), p.jaxpr, p.donated)(args);
+    }
     default:
       return runKernel(prim as KernelPrimitive, args, params as never);
   }

@@ -222,7 +222,7 @@ function emitLog(f: F, u: number): void {
 }
 
 /** Body emitters of the unary kernels: input in local `x`, result left on the stack. */
-const unaryBodies: Record<UnaryKernel, (f: F, x: number) => void> = {
+export const unaryBodies: Record<UnaryKernel, (f: F, x: number) => void> = {
   neg: (f, x) => f.get(x).f32x4Neg(),
   abs: (f, x) => f.get(x).f32x4Abs(),
   sqrt: (f, x) => f.get(x).f32x4Sqrt(),
@@ -273,7 +273,7 @@ const unaryBodies: Record<UnaryKernel, (f: F, x: number) => void> = {
 };
 
 /** Binary bodies: operands in locals `a` and `b`, result left on the stack. */
-const binaryBodies: Record<BinaryKernel, (f: F, a: number, b: number) => void> = {
+export const binaryBodies: Record<BinaryKernel, (f: F, a: number, b: number) => void> = {
   add: (f, a, b) => f.get(a).get(b).f32x4Add(),
   sub: (f, a, b) => f.get(a).get(b).f32x4Sub(),
   mul: (f, a, b) => f.get(a).get(b).f32x4Mul(),
@@ -285,7 +285,7 @@ const binaryBodies: Record<BinaryKernel, (f: F, a: number, b: number) => void> =
     f.get(a).get(b).get(a).get(b).f32x4Lt().get(a).get(a).f32x4Ne().v128Or().v128Bitselect(),
 };
 
-const compareOps: Record<CompareKernel, (f: F) => void> = {
+export const compareOps: Record<CompareKernel, (f: F) => void> = {
   eq: (f) => f.f32x4Eq(),
   ne: (f) => f.f32x4Ne(),
   lt: (f) => f.f32x4Lt(),

@@ -1,0 +1,240 @@
+import type { DType } from '../../core/dtype';
+import type { Jaxpr, JaxprEqn, Var } from '../../core/jaxpr';
+import type { Primitive } from '../../core/primitives';
+import { sizeOf } from '../../core/shape';
+
+/**
+ * How a fused kernel reads an input of `size` elements while it walks `domain` output
+ * elements in row-major order: `full` (the same index), `scalar` (one value),
+ * `suffix` (index mod size: an input broadcast along leading axes, a bias), or `prefix`
+ * (index div (domain / size): one value per row, `x - max(x, keepdims)`).
+ */
+export type LoadPattern = 'full' | 'scalar' | 'suffix' | 'prefix';
+
+/** One input of a fused group. */
+export interface FusedInput {
+  readonly v: Var;
+  readonly pattern: LoadPattern;
+}
+
+/**
+ * Elementwise equations over one domain (number of elements) that run as one kernel:
+ * intermediate values live in registers and never reach memory.
+ */
+export interface FusedGroup {
+  readonly domain: number;
+  readonly eqns: readonly JaxprEqn[];
+  readonly inputs: readonly FusedInput[];
+  /** Values the rest of the program reads (in the order the kernel writes them). */
+  readonly outputs: readonly Var[];
+}
+
+export type Step =
+  | { readonly kind: 'eqn'; readonly eqn: JaxprEqn }
+  | { readonly kind: 'fused'; readonly group: FusedGroup };
+
+/** Primitives a fused kernel evaluates per element, by the dtypes they may take. */
+const FUSIBLE: ReadonlySet<Primitive> = new Set<Primitive>([
+  'neg',
+  'abs',
+  'sqrt',
+  'rsqrt',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'tanh',
+  'logistic',
+  'floor',
+  'ceil',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'max',
+  'min',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'and',
+  'or',
+  'not',
+  'select',
+  'cast',
+  'stop_gradient',
+  'broadcast_in_dim',
+]);
+
+const KERNEL_DTYPES: ReadonlySet<DType> = new Set<DType>(['float32', 'bool']);
+
+/** Groups smaller than this run equation by equation: a kernel call costs more than it saves. */
+export const MIN_FUSED_DOMAIN = 64;
+
+/**
+ * The load pattern of a `broadcast_in_dim` operand, or undefined when a kernel cannot
+ * index it cheaply (then the broadcast runs as its own step).
+ */
+export function broadcastPattern(
+  inShape: readonly number[],
+  outShape: readonly number[],
+  dims: readonly number[],
+): LoadPattern | undefined {
+  const size = sizeOf(inShape);
+  const domain = sizeOf(outShape);
+  if (size === 1) return 'scalar';
+  if (size === domain) return 'full';
+  // Drop the operand's size-1 axes: what matters is which output axes it spans.
+  const spanned = dims.filter((_, i) => inShape[i] !== 1);
+  const spans = spanned.every((d, i) => i === 0 || d === spanned[i - 1]! + 1);
+  if (!spans || spanned.length === 0) return undefined;
+  const first = spanned[0]!;
+  const last = spanned[spanned.length - 1]!;
+  const covered = sizeOf(spanned.map((d) => outShape[d]!));
+  if (covered !== size) return undefined;
+  // Vector lanes step four elements at a time: the pattern must not break inside a vector.
+  if (last === outShape.length - 1 && size % 4 === 0) return 'suffix';
+  if (first === 0 || outShape.slice(0, first).every((d) => d === 1)) {
+    const inner = domain / size;
+    if (inner % 4 === 0) return 'prefix';
+  }
+  return undefined;
+}
+
+/** Primitives that also take bool operands (as lane masks); the rest take float32 only. */
+const ON_MASKS: ReadonlySet<Primitive> = new Set<Primitive>([
+  'select',
+  'and',
+  'or',
+  'not',
+  'cast',
+  'stop_gradient',
+  'broadcast_in_dim',
+]);
+
+/** The latest unsealed group over `domain` (sealed ones are dropped from the list). */
+function lastOpen(groups: Building[], domain: number): Building | undefined {
+  for (let k = groups.length - 1; k >= 0; k--) {
+    const g = groups[k]!;
+    if (g.sealed) groups.splice(k, 1);
+    else if (g.domain === domain) return g;
+  }
+  return undefined;
+}
+
+function fusible(eqn: JaxprEqn): boolean {
+  if (!FUSIBLE.has(eqn.prim)) return false;
+  if (![...eqn.inputs, ...eqn.outs].every((v) => KERNEL_DTYPES.has(v.aval.dtype))) return false;
+  if (eqn.prim === 'select') {
+    if (eqn.inputs[0]!.aval.dtype !== 'bool') return false;
+  } else if (!ON_MASKS.has(eqn.prim) && eqn.inputs.some((v) => v.aval.dtype !== 'float32')) {
+    return false;
+  } else if (
+    (eqn.prim === 'and' || eqn.prim === 'or' || eqn.prim === 'not') &&
+    eqn.inputs.some((v) => v.aval.dtype !== 'bool')
+  ) {
+    return false;
+  }
+  const domain = sizeOf(eqn.outs[0]!.aval.shape);
+  if (domain < MIN_FUSED_DOMAIN) return false;
+  if (eqn.prim === 'broadcast_in_dim') {
+    const p = eqn.params as { shape: readonly number[]; dims: readonly number[] };
+    return broadcastPattern(eqn.inputs[0]!.aval.shape, p.shape, p.dims) !== undefined;
+  }
+  return eqn.inputs.every((v) => sizeOf(v.aval.shape) === domain);
+}
+
+interface Building {
+  domain: number;
+  eqns: JaxprEqn[];
+  sealed: boolean;
+}
+
+/**
+ * Splits a program into steps: maximal groups of elementwise equations over one domain,
+ * and the other equations one by one. A group is sealed once anything outside it reads
+ * one of its values, so a group never waits on a step that waits on the group.
+ */
+export function planFusion(jaxpr: Jaxpr): Step[] {
+  const groupOf = new Map<Var, Building>();
+  const order: (JaxprEqn | Building)[] = [];
+  const openGroups: Building[] = [];
+  const seal = (eqn: JaxprEqn, except?: Building) => {
+    for (const v of eqn.inputs) {
+      const g = groupOf.get(v);
+      if (g !== undefined && g !== except) g.sealed = true;
+    }
+  };
+  for (const eqn of jaxpr.eqns) {
+    if (!fusible(eqn)) {
+      seal(eqn);
+      order.push(eqn);
+      continue;
+    }
+    const domain = sizeOf(eqn.outs[0]!.aval.shape);
+    // Prefer the group that produces an input; else any open group of the domain (it
+    // moves to run here, which is safe: nothing outside it has read its values yet).
+    let group =
+      eqn.inputs
+        .map((v) => groupOf.get(v))
+        .find((g) => g !== undefined && !g.sealed && g.domain === domain) ??
+      lastOpen(openGroups, domain);
+    if (group === undefined) {
+      group = { domain, eqns: [], sealed: false };
+      order.push(group);
+      openGroups.push(group);
+    } else {
+      // The group now runs where its last member is: move it there.
+      order.splice(order.indexOf(group), 1);
+      order.push(group);
+    }
+    seal(eqn, group);
+    group.eqns.push(eqn);
+    for (const v of eqn.outs) groupOf.set(v, group);
+  }
+  const readers = new Map<Var, number>();
+  for (const eqn of jaxpr.eqns)
+    for (const v of eqn.inputs) readers.set(v, (readers.get(v) ?? 0) + 1);
+  const programOuts = new Set(jaxpr.outs);
+  return order.map((item): Step => {
+    if (!('domain' in item)) return { kind: 'eqn', eqn: item };
+    if (item.eqns.length === 1 && item.eqns[0]!.prim !== 'broadcast_in_dim') {
+      return { kind: 'eqn', eqn: item.eqns[0]! };
+    }
+    return { kind: 'fused', group: finishGroup(item, readers, programOuts) };
+  });
+}
+
+function finishGroup(
+  g: Building,
+  readers: ReadonlyMap<Var, number>,
+  programOuts: ReadonlySet<Var>,
+): FusedGroup {
+  const produced = new Set(g.eqns.flatMap((e) => e.outs));
+  const inner = new Map<Var, number>();
+  const inputs: FusedInput[] = [];
+  for (const eqn of g.eqns) {
+    for (const v of eqn.inputs) {
+      if (produced.has(v)) {
+        inner.set(v, (inner.get(v) ?? 0) + 1);
+        continue;
+      }
+      const pattern = inputPattern(eqn, v);
+      if (!inputs.some((i) => i.v === v && i.pattern === pattern)) inputs.push({ v, pattern });
+    }
+  }
+  // A value leaves the group when something outside reads it.
+  const outputs = [...produced].filter(
+    (v) => programOuts.has(v) || (readers.get(v) ?? 0) > (inner.get(v) ?? 0),
+  );
+  return { domain: g.domain, eqns: g.eqns, inputs, outputs };
+}
+
+/** How `eqn` reads its operand `v` (broadcasts have a pattern; the rest read in step). */
+export function inputPattern(eqn: JaxprEqn, v: Var): LoadPattern {
+  if (eqn.prim !== 'broadcast_in_dim') return 'full';
+  const p = eqn.params as { shape: readonly number[]; dims: readonly number[] };
+  return broadcastPattern(v.aval.shape, p.shape, p.dims)!;
+}

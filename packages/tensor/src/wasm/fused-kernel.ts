@@ -1,0 +1,296 @@
+import type { FusedGroup, LoadPattern } from '../backend/compiler/fusion';
+import { inputPattern } from '../backend/compiler/fusion';
+import type { Var } from '../core/jaxpr';
+import type { Primitive } from '../core/primitives';
+import {
+  type BinaryKernel,
+  binaryBodies,
+  type CompareKernel,
+  compareOps,
+  ELEMENTWISE_MEMORY,
+  type UnaryKernel,
+  unaryBodies,
+} from './elementwise-kernel';
+import { FunctionBuilder, ModuleBuilder, ValType } from './emit';
+
+const { i32, v128 } = ValType;
+type F = FunctionBuilder;
+
+// SIMD and memory opcodes the shared emitter has no method for.
+const simd = (f: F, op: number, ...imm: number[]) => {
+  f.raw(0xfd);
+  let v = op;
+  do {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    f.raw(v ? byte | 0x80 : byte);
+  } while (v);
+  f.raw(...imm);
+};
+const v128Load32Zero = (f: F) => simd(f, 0x5c, 2, 0);
+const i32x4Neg = (f: F) => simd(f, 0xa1);
+const i32x4Splat = (f: F) => simd(f, 0x11);
+const i32x4ExtractLane0 = (f: F) => simd(f, 0x1b, 0);
+const f32x4Floor = (f: F) => simd(f, 0x68);
+const f32x4Ceil = (f: F) => simd(f, 0x67);
+const i32Load8U = (f: F) => f.raw(0x2d, 0, 0);
+const i32Store = (f: F) => f.raw(0x36, 2, 0);
+const f32Load = (f: F) => f.raw(0x2a, 2, 0);
+
+const UNARY = new Set<Primitive>([
+  'neg',
+  'abs',
+  'sqrt',
+  'rsqrt',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'tanh',
+  'logistic',
+]);
+const BINARY = new Set<Primitive>(['add', 'sub', 'mul', 'div', 'max', 'min']);
+const COMPARE = new Set<Primitive>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+const isBool = (v: Var) => v.aval.dtype === 'bool';
+
+/**
+ * A canonical text of a group: equal texts compile to the same kernel, so the kernel
+ * of an LSTM step or of a repeated block is built once.
+ */
+export function groupSignature(g: FusedGroup): string {
+  const names = new Map<Var, number>();
+  const name = (v: Var) => {
+    let n = names.get(v);
+    if (n === undefined) {
+      n = names.size;
+      names.set(v, n);
+    }
+    return n;
+  };
+  const ins = g.inputs.map(
+    (i) => `${name(i.v)}:${i.v.aval.dtype}:${i.pattern}:${i.v.aval.shape.join('x')}`,
+  );
+  const body = g.eqns.map((e) => {
+    const params =
+      e.prim === 'broadcast_in_dim'
+        ? (e.params as { shape: readonly number[] }).shape.join('x')
+        : e.prim === 'cast'
+          ? (e.params as { dtype: string }).dtype
+          : '';
+    return `${e.outs.map(name).join(',')}=${e.prim}[${params}](${e.inputs.map(name).join(',')})`;
+  });
+  return `${g.domain}|${ins.join(';')}|${body.join(';')}|${g.outputs.map(name).join(',')}`;
+}
+
+/** Bytes one element of `v` takes in kernel memory (bool: one byte). */
+export const elementBytes = (v: Var): number => (isBool(v) ? 1 : 4);
+
+interface InputState {
+  readonly ptr: number;
+  readonly pattern: LoadPattern;
+  readonly bool: boolean;
+  /** suffix: the start and end addresses to wrap between; prefix: a lane counter. */
+  readonly start?: number;
+  readonly end?: number;
+  readonly count?: number;
+  /** scalar: the value, splat once before the loop. */
+  readonly splat?: number;
+}
+
+/**
+ * The WebAssembly module of a fused group: `run(n, in0, ..., out0, ...)` over byte
+ * addresses of whole arrays (padded to 16 bytes), four elements per step.
+ */
+export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
+  const nIn = g.inputs.length;
+  const f = new FunctionBuilder([i32, ...g.inputs.map(() => i32), ...g.outputs.map(() => i32)]);
+  const n = 0;
+  const states: InputState[] = g.inputs.map((input, k) => {
+    const ptr = 1 + k;
+    const bool = isBool(input.v);
+    const bytes = bool ? 1 : 4;
+    if (input.pattern === 'scalar') {
+      const splat = f.local(v128);
+      if (bool) {
+        f.i32Const(0).get(ptr);
+        i32Load8U(f);
+        f.raw(0x6b);
+        i32x4Splat(f);
+      } else {
+        f.get(ptr);
+        f32Load(f);
+        f.f32x4Splat();
+      }
+      f.set(splat);
+      return { ptr, pattern: 'scalar', bool, splat };
+    }
+    if (input.pattern === 'suffix') {
+      const start = f.local(i32);
+      const end = f.local(i32);
+      const size = input.v.aval.shape.reduce((a, d) => a * d, 1);
+      f.get(ptr)
+        .set(start)
+        .get(ptr)
+        .i32Const(size * bytes)
+        .i32Add()
+        .set(end);
+      return { ptr, pattern: 'suffix', bool, start, end };
+    }
+    if (input.pattern === 'prefix') {
+      const count = f.local(i32);
+      return { ptr, pattern: 'prefix', bool, count };
+    }
+    return { ptr, pattern: 'full', bool };
+  });
+  const outPtrs = g.outputs.map((_, k) => 1 + nIn + k);
+  const i = f.local(i32);
+  const values = new Map<Var, number>();
+  const loaded = new Map<string, number>();
+
+  const load = (k: number): number => {
+    const s = states[k]!;
+    if (s.splat !== undefined) return s.splat;
+    const key = String(k);
+    const cached = loaded.get(key);
+    if (cached !== undefined) return cached;
+    const local = f.local(v128);
+    if (s.pattern === 'prefix') {
+      if (s.bool) {
+        f.i32Const(0).get(s.ptr);
+        i32Load8U(f);
+        f.raw(0x6b);
+        i32x4Splat(f);
+      } else {
+        f.get(s.ptr);
+        f32Load(f);
+        f.f32x4Splat();
+      }
+    } else if (s.bool) {
+      f.get(s.ptr);
+      v128Load32Zero(f);
+      f.i16x8ExtendLowI8x16S().i32x4ExtendLowI16x8S();
+      i32x4Neg(f);
+    } else {
+      f.get(s.ptr).v128Load();
+    }
+    f.set(local);
+    loaded.set(key, local);
+    return local;
+  };
+  const inputIndex = (v: Var, pattern: LoadPattern) =>
+    g.inputs.findIndex((inp) => inp.v === v && inp.pattern === pattern);
+  const operand = (eqnInput: Var, pattern: LoadPattern): number =>
+    values.get(eqnInput) ?? load(inputIndex(eqnInput, pattern));
+
+  const end = f.local(i32);
+  // end = round_up(n, 4): buffers are padded, so the last vector may run past n.
+  f.get(n).i32Const(3).i32Add().i32Const(-4).i32And().set(end);
+  f.block(() => {
+    f.get(i).get(end).i32LtU().i32Eqz().brIf(0);
+    f.loop(() => {
+      loaded.clear();
+      values.clear();
+      for (const eqn of g.eqns) {
+        const ins = eqn.inputs.map((v) => operand(v, inputPattern(eqn, v)));
+        const out = f.local(v128);
+        const p = eqn.prim;
+        if (UNARY.has(p)) unaryBodies[p as UnaryKernel](f, ins[0]!);
+        else if (BINARY.has(p)) binaryBodies[p as BinaryKernel](f, ins[0]!, ins[1]!);
+        else if (COMPARE.has(p)) {
+          f.get(ins[0]!).get(ins[1]!);
+          compareOps[p as CompareKernel](f);
+        } else if (p === 'floor') {
+          f.get(ins[0]!);
+          f32x4Floor(f);
+        } else if (p === 'ceil') {
+          f.get(ins[0]!);
+          f32x4Ceil(f);
+        } else if (p === 'select') {
+          // select(pred, onTrue, onFalse): bitselect takes the first operand where the mask is set.
+          f.get(ins[1]!).get(ins[2]!).get(ins[0]!).v128Bitselect();
+        } else if (p === 'and') f.get(ins[0]!).get(ins[1]!).v128And();
+        else if (p === 'or') f.get(ins[0]!).get(ins[1]!).v128Or();
+        else if (p === 'not') f.get(ins[0]!).v128Not();
+        else if (p === 'cast') {
+          const from = eqn.inputs[0]!.aval.dtype;
+          const to = eqn.outs[0]!.aval.dtype;
+          if (from === to) f.get(ins[0]!);
+          else if (to === 'bool') f.get(ins[0]!).f32x4Const(0).f32x4Ne();
+          else f.get(ins[0]!).f32x4Const(1).v128And();
+        } else {
+          // stop_gradient and broadcast_in_dim: the value itself (the load did the indexing).
+          f.get(ins[0]!);
+        }
+        f.set(out);
+        values.set(eqn.outs[0]!, out);
+      }
+      g.outputs.forEach((v, k) => {
+        const ptr = outPtrs[k]!;
+        const local = values.get(v)!;
+        if (isBool(v)) {
+          f.get(ptr).get(local);
+          i32x4Neg(f);
+          f.get(local);
+          i32x4Neg(f);
+          f.i16x8NarrowI32x4S();
+          f.get(local); // any operand: only the low four bytes are kept
+          f.i8x16NarrowI16x8S();
+          i32x4ExtractLane0(f);
+          i32Store(f);
+          f.get(ptr).i32Const(4).i32Add().set(ptr);
+        } else {
+          f.get(ptr).get(local).v128Store();
+          f.get(ptr).i32Const(16).i32Add().set(ptr);
+        }
+      });
+      states.forEach((s) => {
+        if (s.pattern === 'full') {
+          f.get(s.ptr)
+            .i32Const(s.bool ? 4 : 16)
+            .i32Add()
+            .set(s.ptr);
+        } else if (s.pattern === 'suffix') {
+          f.get(s.ptr)
+            .i32Const(s.bool ? 4 : 16)
+            .i32Add()
+            .set(s.ptr);
+          // Wrap to the start at the end of the operand.
+          f.get(s.start!).get(s.ptr).get(s.ptr).get(s.end!).raw(0x46).select().set(s.ptr);
+        } else if (s.pattern === 'prefix') {
+          const inner = g.domain / sizeOfVar(g.inputs[states.indexOf(s)]!.v);
+          f.get(s.count!).i32Const(4).i32Add().set(s.count!);
+          // Next operand element once a whole row of `inner` outputs is done.
+          f.get(s.ptr)
+            .i32Const(s.bool ? 1 : 4)
+            .i32Add()
+            .get(s.ptr)
+            .get(s.count!)
+            .i32Const(inner)
+            .raw(0x46)
+            .select()
+            .set(s.ptr);
+          f.i32Const(0)
+            .get(s.count!)
+            .get(s.count!)
+            .i32Const(inner)
+            .raw(0x46)
+            .select()
+            .set(s.count!);
+        }
+      });
+      f.get(i).i32Const(4).i32Add().tee(i).get(end).i32LtU().brIf(0);
+    });
+  });
+  const mod = new ModuleBuilder().importMemory({
+    module: ELEMENTWISE_MEMORY.module,
+    name: ELEMENTWISE_MEMORY.name,
+    initial: 1,
+    maximum: ELEMENTWISE_MEMORY.maximumPages,
+    shared: false,
+  });
+  mod.addFunction('run', f);
+  return mod.encode();
+}
+
+const sizeOfVar = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
