@@ -38,16 +38,40 @@ const toFloat = (x: jt.ArrayLike): jt.Array => {
 export const sigmoid: Activation = activation('sigmoid', (x) => jt.sigmoid(x));
 /** Hyperbolic tangent. @example nn.tanh(x) */
 export const tanh: Activation = activation('tanh', (x) => jt.tanh(x));
-/** `max(x, 0)`. @example nn.sequential(nn.dense({ features: 32 }), nn.relu) */
-export const relu: Activation = activation('relu', (x) => jt.relu(x));
-/** `x` for `x >= 0`, `negativeSlope * x` below (default slope 0.01). @example nn.leakyRelu(x, { negativeSlope: 0.2 }) */
+/**
+ * `max(x, 0)`, with JAX's conventions: the derivative at 0 is 0 (`jax.nn.relu`'s custom
+ * JVP), and NaN stays NaN (`x <= 0` is false for NaN, so the select passes `x` through;
+ * `where(x > 0, x, 0)` would turn NaN into 0 and hide a divergence).
+ * @example nn.sequential(nn.dense({ features: 32 }), nn.relu)
+ */
+export const relu: Activation = activation('relu', (x) => jt.where(jt.lessEqual(x, 0), 0, x));
+/**
+ * `min(max(x, 0), 6)`. As `jax.nn.relu6`: derivative 0 at both kinks (0 and 6), NaN stays NaN.
+ * @example nn.relu6(x)
+ */
+export const relu6: Activation = activation('relu6', (x) =>
+  jt.where(jt.lessEqual(x, 0), 0, jt.where(jt.greaterEqual(x, 6), 6, x)),
+);
+/**
+ * `x` clipped to `[-1, 1]`. As `jax.nn.hard_tanh`: derivative 1 at ±1 (the selects pick `x`
+ * there), NaN stays NaN.
+ * @example nn.hardTanh(x)
+ */
+export const hardTanh: Activation = activation('hard_tanh', (x) =>
+  jt.where(jt.greater(x, 1), 1, jt.where(jt.less(x, -1), -1, x)),
+);
+/** `x` for `x >= 0`, `negativeSlope * x` below (default slope 0.01); derivative 1 at 0, as in JAX. @example nn.leakyRelu(x, { negativeSlope: 0.2 }) */
 export const leakyRelu: Activation<{ negativeSlope?: number }> = activation('leaky_relu', (x, o) =>
   jt.where(jt.greaterEqual(x, 0), x, jt.mul(x, o.negativeSlope ?? 0.01)),
 );
-// expm1 of min(x, 0) keeps the unused branch finite, so its gradient cannot be NaN.
-const eluOf = (x: jt.Array, alpha: number) =>
-  jt.where(jt.greater(x, 0), x, jt.mul(jt.expm1(jt.minimum(x, 0)), alpha));
-/** `x` for `x > 0`, `alpha * (e^x - 1)` below (default alpha 1). @example nn.elu(x, { alpha: 1 }) */
+// The negative branch sees a safe input (0 where x > 0) so its unused gradient cannot be
+// NaN for large x, chosen by a select rather than min(x, 0): at x = 0 min splits its
+// derivative between its operands and the gradient came out alpha/2 instead of alpha.
+const eluOf = (x: jt.Array, alpha: number) => {
+  const positive = jt.greater(x, 0);
+  return jt.where(positive, x, jt.mul(jt.expm1(jt.where(positive, 0, x)), alpha));
+};
+/** `x` for `x > 0`, `alpha * (e^x - 1)` below (default alpha 1); derivative `alpha` at 0, as in JAX. @example nn.elu(x, { alpha: 1 }) */
 export const elu: Activation<{ alpha?: number }> = activation('elu', (x, o) =>
   eluOf(x, o.alpha ?? 1),
 );

@@ -14,10 +14,15 @@ function requireSignTargets(fn: string, targets: jt.Array): void {
   }
 }
 
-/** `max(0, 1 - t·p)` elementwise, before the mean over the last axis. */
+/**
+ * `max(0, 1 - t·p)` elementwise, before the mean over the last axis. Written with
+ * `maximum`, as Optax's `hinge_loss` is, so the derivative at the kink (`t·p = 1`) is
+ * Optax's `-t/2` (max splits a tie's tangent evenly) and NaN propagates; a `relu` would
+ * give 0 there.
+ */
 export function hingeMargin(fn: string, predictions: jt.Array, targets: jt.Array): jt.Array {
   requireFloat(fn, 'predictions', predictions);
   requireSameShape(fn, 'predictions', predictions, 'targets', targets);
   requireSignTargets(fn, targets);
-  return jt.relu(jt.sub(1, jt.mul(predictions, castLike(targets, predictions))));
+  return jt.maximum(jt.sub(1, jt.mul(predictions, castLike(targets, predictions))), 0);
 }
