@@ -1,5 +1,5 @@
 import { progressBar } from '@jute/app-kit';
-import { valueAndGrad } from '@jute/autodiff';
+import { jit, valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
 import * as losses from '@jute/losses';
 import * as metrics from '@jute/metrics';
@@ -17,8 +17,16 @@ export interface EpochStats {
   readonly examplesPerSecond: number;
 }
 
-/** One optimisation step: loss, accuracy on the batch, and the next training state. */
-export function makeTrainStep(model: nn.Sequential, opt: optim.GradientTransformation<jt.PyTree>) {
+/**
+ * One optimisation step: loss, accuracy on the batch, and the next training state. The
+ * step is one pure function, compiled with `jit` (traced on the first batch, replayed
+ * after); `{ jit: false }` runs it eagerly.
+ */
+export function makeTrainStep(
+  model: nn.Sequential,
+  opt: optim.GradientTransformation<jt.PyTree>,
+  options: { jit?: boolean } = {},
+) {
   const loss = (params: jt.PyTree, state: jt.PyTree, x: jt.Array, y: jt.Array, key: jt.Array) => {
     const out = model.apply(params, x, {
       state: state,
@@ -31,7 +39,7 @@ export function makeTrainStep(model: nn.Sequential, opt: optim.GradientTransform
     ] as const;
   };
   const lossAndGrad = valueAndGrad(loss, { hasAux: true });
-  return (train: TrainState, x: jt.Array, y: jt.Array, key: jt.Array) => {
+  const pure = (train: TrainState, x: jt.Array, y: jt.Array, key: jt.Array) => {
     const [[value, aux], grads] = lossAndGrad(train.params, train.state, x, y, key);
     const [updates, optState] = opt.update(grads, train.optState, train.params);
     const next: TrainState = {
@@ -39,9 +47,21 @@ export function makeTrainStep(model: nn.Sequential, opt: optim.GradientTransform
       state: aux.state,
       optState,
     };
-    const correct = Number(jt.sum(jt.equal(jt.argmax(aux.logits, { axis: -1 }), y)).item());
-    return { next, loss: Number(value.item()), correct };
+    const correct = jt.sum(jt.equal(jt.argmax(aux.logits, { axis: -1 }), y));
+    return { next, loss: value, correct };
   };
+  const run = options.jit === false ? pure : jit(pure);
+  return (train: TrainState, x: jt.Array, y: jt.Array, key: jt.Array) => {
+    const r = run(train, x, y, key);
+    return { next: r.next, loss: Number(r.loss.item()), correct: Number(r.correct.item()) };
+  };
+}
+
+/** The model's predicted classes in inference mode, compiled once per batch shape. */
+export function makePredict(model: nn.Sequential) {
+  return jit((params: jt.PyTree, state: jt.PyTree, x: jt.Array) =>
+    jt.argmax(model.apply(params, x, { state, training: false }).y, { axis: -1 }),
+  );
 }
 
 /** Confusion matrix of the model on a labelled set, in inference mode, batch by batch. */
@@ -54,13 +74,10 @@ export async function confusionOn(
 ): Promise<jt.Array> {
   const stream = metrics.streaming.confusionMatrix({ numClasses: 10 });
   let acc = stream.init();
+  const predict = makePredict(model);
   const ds = pipe(data.fromArrays({ x: images, y: labels }), data.batch(batchSize));
   for await (const { x, y } of ds) {
-    const { y: logits } = model.apply(train.params, x, {
-      state: train.state,
-      training: false,
-    });
-    acc = stream.update(acc, jt.argmax(logits, { axis: -1 }), y);
+    acc = stream.update(acc, predict(train.params, train.state, x), y);
   }
   return stream.compute(acc);
 }
