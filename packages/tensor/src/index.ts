@@ -24,6 +24,13 @@ useDefaultBackend(() =>
 
 export { cpuBackend } from './backend/cpu';
 export { defaultBackend, wasmBackend } from './backend/wasm';
+export {
+  SyncReadError,
+  type WebGpuBackend,
+  type WebGpuOptions,
+  WebGpuUnavailableError,
+  webgpuBackend,
+} from './backend/webgpu';
 export { evalShape } from './core/abstract-trace';
 export { Array, type ArrayLike, type ReduceOptions } from './core/array';
 export type { Backend } from './core/backend';

@@ -1,0 +1,143 @@
+/**
+ * Runs the WebGPU backend for real: bundles `browser/suite.ts` with esbuild, serves it from
+ * 127.0.0.1 and runs it in headless Chromium with WebGPU enabled (on a machine without a
+ * GPU, Chromium's SwiftShader adapter: Vulkan on the CPU). Every case compares WebGPU with
+ * the CPU backend. Skipped, with a message, only when Chromium is missing.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SuiteResult } from './browser/suite';
+
+const chromiumPath = process.env.JUTE_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium) {
+  console.warn(
+    `webgpu tests skipped: no Chromium at ${chromiumPath} (scripts/install-chromium.sh installs it; JUTE_CHROMIUM points elsewhere)`,
+  );
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Flags under which headless Chromium exposes WebGPU (checked on Debian's Chromium 156). */
+export const WEBGPU_FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--js-flags=--expose-gc'];
+
+describe.skipIf(!haveChromium)('WebGPU backend in headless Chromium', () => {
+  let work = '';
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let result: SuiteResult;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'jute-webgpu-'));
+    await build({
+      entryPoints: [join(here, 'browser', 'suite.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      conditions: ['@jute/source'],
+      outfile: join(work, 'suite.js'),
+      logLevel: 'error',
+    });
+    const files: Record<string, [string, string]> = {
+      '/': [
+        'text/html',
+        '<!doctype html><meta charset="utf-8"><script type="module" src="/suite.js"></script>',
+      ],
+      '/suite.js': ['text/javascript', readFileSync(join(work, 'suite.js'), 'utf8')],
+      '/favicon.ico': ['image/x-icon', ''],
+    };
+    server = createServer((req, res) => {
+      const f = files[req.url ?? '/'];
+      if (f === undefined) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': f[0] }).end(f[1]);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    browser = await chromium.launch({ executablePath: chromiumPath, args: WEBGPU_FLAGS });
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => 'runSuite' in globalThis);
+    result = (await page.evaluate(() =>
+      (globalThis as unknown as { runSuite: () => Promise<unknown> }).runSuite(),
+    )) as SuiteResult;
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('gets a WebGPU adapter', () => {
+    expect(result.device.length).toBeGreaterThan(0);
+  });
+
+  it('agrees with the CPU backend on every op-table case', () => {
+    const bad = result.cases
+      .filter((c) => !c.ok)
+      .map((c) => `${c.name}: ${c.maxErr} ${c.detail.slice(0, 300)}`);
+    expect(bad).toEqual([]);
+    expect(result.cases.length).toBeGreaterThan(100);
+  });
+
+  it('covers every kernel primitive', async () => {
+    const { ALL_PRIMITIVES } = await import('@jute/tensor/core');
+    const closures = ['scan', 'cond', 'while', 'custom_linear', 'jit_call'];
+    const kernelPrims = ALL_PRIMITIVES.filter((p) => !closures.includes(p));
+    expect(kernelPrims.filter((p) => !result.primitivesCovered.includes(p))).toEqual([]);
+  });
+
+  it('fuses an elementwise chain into one kernel under jit', () => {
+    expect(result.fusion.dispatchesEager).toBeGreaterThanOrEqual(7);
+    expect(result.fusion.dispatchesJit).toBe(1);
+  });
+
+  it('trains the CNN: the loss falls and matches the CPU to float32 tolerance', () => {
+    const { cpuLosses, gpuLosses, jitLosses } = result.cnn;
+    expect(gpuLosses.length).toBe(cpuLosses.length);
+    cpuLosses.forEach((l, i) => {
+      expect(Math.abs(gpuLosses[i]! - l)).toBeLessThan(1e-3 * Math.max(1, Math.abs(l)));
+      expect(Math.abs(jitLosses[i]! - l)).toBeLessThan(1e-3 * Math.max(1, Math.abs(l)));
+    });
+    expect(gpuLosses[gpuLosses.length - 1]!).toBeLessThan(gpuLosses[0]!);
+  });
+
+  it('runs a training step without reading anything back', () => {
+    expect(result.cnn.readsDuringStep).toBe(0);
+  });
+
+  it('holds bounded GPU memory over a loop that awaits once per step', () => {
+    const live = result.memory.liveAfter;
+    expect(live.length).toBe(6);
+    // After warm-up, neither the live bytes nor the pool grow with the number of steps.
+    expect(live[5]!).toBeLessThanOrEqual(live[1]! * 1.5 + (1 << 20));
+    expect(result.memory.allocatedAfter[5]!).toBeLessThanOrEqual(
+      result.memory.allocatedAfter[1]! * 1.5 + (1 << 20),
+    );
+  });
+
+  it('throws typed errors: float64 names the op, sync reads name dataAsync', () => {
+    expect(result.errors.float64).toMatch(
+      /^DTypeError: neg: float64 is not supported on the WebGPU backend/,
+    );
+    expect(result.errors.syncReadName).toBe('SyncReadError');
+    expect(result.errors.syncRead).toContain('dataAsync');
+  });
+
+  it('compiles every WGSL kernel without a console error', () => {
+    expect(consoleErrors.slice(0, 3)).toEqual([]);
+  });
+});
