@@ -226,10 +226,10 @@ export function activationStds(
   init: nn.Initializer,
   act: (z: jt.Array) => jt.Array,
   depth = 30,
-  width = 256,
+  width = 128,
 ): number[] {
   const keys = jt.random.split(jt.random.key(2), depth);
-  let h = jt.random.normal(jt.random.key(1), [256, width]);
+  let h = jt.random.normal(jt.random.key(1), [128, width]);
   const out: number[] = [];
   for (const k of keys) {
     h = act(jt.matmul(h, init(k, [width, width])));
@@ -248,7 +248,7 @@ function initFigures(): Record<string, string> {
   }));
   return {
     'init-activation-std.svg': lineChart(series, {
-      title: 'Activation spread through 30 layers of width 256',
+      title: 'Activation spread through 30 layers of width 128',
       xLabel: 'layer',
       yLabel: 'log10 std of activations',
     }),
