@@ -255,6 +255,68 @@ function initFigures(): Record<string, string> {
   };
 }
 
+// ROC and precision–recall curves (classification-metrics tutorial) -------------------------
+
+/** ROC points (FPR, TPR) and precision–recall points (recall, precision) of scores. */
+export function rocAndPr(
+  scores: readonly number[],
+  positive: readonly boolean[],
+): { roc: Point[]; pr: Point[] } {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const p = positive.filter(Boolean).length;
+  const n = positive.length - p;
+  const roc: Point[] = [[0, 0]];
+  const pr: Point[] = [];
+  let [tp, fp] = [0, 0];
+  for (const i of order) {
+    if (positive[i]) tp++;
+    else fp++;
+    roc.push([fp / n, tp / p]);
+    pr.push([tp / p, tp / (tp + fp)]);
+  }
+  return { roc, pr };
+}
+
+function rocFigures(): Record<string, string> {
+  // One score distribution per class, N(1.5, 1) for positives and N(0, 1) for negatives,
+  // with positives as common as negatives or twenty times rarer.
+  const negatives = jt.random.normal(jt.random.key(11), [950]).toArray() as number[];
+  const allPositives = jt.random.normal(jt.random.key(12), [950]).toArray() as number[];
+  const runs = [
+    ['balanced: 950 positives', 950],
+    ['rare: 50 positives', 50],
+  ] as const;
+  const curves = runs.map(([name, count]) => {
+    const pos = allPositives.slice(0, count).map((v) => v + 1.5);
+    const scores = [...pos, ...negatives];
+    const labels = scores.map((_, i) => i < count);
+    return { name, ...rocAndPr(scores, labels) };
+  });
+  const chance: Series = {
+    name: 'chance',
+    points: [
+      [0, 0],
+      [1, 1],
+    ],
+    color: '#bbbbbb',
+  };
+  return {
+    'roc-curves.svg': lineChart([...curves.map((c) => ({ name: c.name, points: c.roc })), chance], {
+      title: 'ROC curves: the same scores, positives common or rare',
+      xLabel: 'false positive rate',
+      yLabel: 'true positive rate',
+    }),
+    'pr-curves.svg': lineChart(
+      curves.map((c) => ({ name: c.name, points: c.pr })),
+      {
+        title: 'Precision–recall curves of the same scores',
+        xLabel: 'recall',
+        yLabel: 'precision',
+      },
+    ),
+  };
+}
+
 // Residual networks (residual-networks tutorial) --------------------------------------------
 
 /** Two interleaved spirals in the plane, `n` points each: a small task that needs depth. */
@@ -326,6 +388,7 @@ export function makeFigures(): Record<string, string> {
     ...scheduleFigures(),
     ...initFigures(),
     ...residualFigures(),
+    ...rocFigures(),
     ...attentionFigures(),
   };
   return Object.fromEntries(Object.entries(figs).map(([k, v]) => [k, `${v}\n`]));
