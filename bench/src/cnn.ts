@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { buildModel } from '@jute/app-kit/mnist-model';
 import { valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as losses from '@jute/losses';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
@@ -46,7 +47,7 @@ interface WorkerResult {
 
 /** The first `batches` × 64 training digits, as Float32/Int32 arrays shared by every impl. */
 async function mnistBatches(batches: number) {
-  const loaded = await data.loadMnist({ seed: 0 })();
+  const loaded = await datasets.loadMnist({ seed: 0 })();
   // An fp-ts Either; bench does not depend on fp-ts for one tag check.
   if (loaded._tag === 'Left') throw new Error(data.formatDataError(loaded.left));
   const { images, labels } = loaded.right.train;

@@ -1,4 +1,5 @@
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -31,7 +32,7 @@ export const loadCorpus = (o: {
   readonly minChars: number;
 }): TE.TaskEither<AppError, Corpus> =>
   pipe(
-    data.loadTextCorpus(o.path),
+    o.path === undefined ? datasets.loadMobyDick() : data.loadTextCorpus(o.path),
     TE.mapLeft((e) => appError(data.formatDataError(e))),
     TE.flatMapEither((text) => {
       const name = o.path ?? 'the corpus';

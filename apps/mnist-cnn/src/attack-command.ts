@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { fail, parseCommand, userPath } from '@jute/app-kit';
 import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { attackGridPng, attackGridSvg, type GridRow } from './attack-grid';
@@ -79,7 +80,7 @@ export async function attackCommand(argv: string[]): Promise<void> {
     kind,
   )();
   if (E.isLeft(loaded)) return fail(loaded.left);
-  const mnist = await data.loadMnist(
+  const mnist = await datasets.loadMnist(
     f.data ? { dir: userPath(f.data), seed: f.seed } : { seed: f.seed },
   )();
   if (E.isLeft(mnist)) return fail(appError(data.formatDataError(mnist.left)));

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { PNG } from 'pngjs';
@@ -40,7 +41,7 @@ function cli(...args: string[]): Promise<Run> {
 
 /** Test image `index` of the default split, 2× larger, dark ink on white, as a PNG. */
 async function testImagePng(index: number): Promise<Buffer> {
-  const mnist = await data.loadMnist({ seed: 0 })();
+  const mnist = await datasets.loadMnist({ seed: 0 })();
   if (E.isLeft(mnist)) throw new Error(data.formatDataError(mnist.left));
   const px = jt.slice(mnist.right.test.images, [index], [index + 1]).data();
   const png = new PNG({ width: 56, height: 56 });

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { fail, lineChart, parseCommand, userPath } from '@jute/app-kit';
 import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
@@ -88,7 +89,7 @@ const predictFlags = {
 } as const;
 
 async function loadData(dir: string | undefined, seed: number) {
-  const loaded = await data.loadMnist(dir ? { dir: userPath(dir), seed } : { seed })();
+  const loaded = await datasets.loadMnist(dir ? { dir: userPath(dir), seed } : { seed })();
   return E.isLeft(loaded) ? fail(appError(data.formatDataError(loaded.left))) : loaded.right;
 }
 

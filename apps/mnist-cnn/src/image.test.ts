@@ -1,4 +1,5 @@
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { PNG } from 'pngjs';
@@ -37,7 +38,7 @@ const cosine = (a: Float32Array, b: Float32Array) => {
 
 let digits: Float32Array[];
 beforeAll(async () => {
-  const mnist = await data.loadMnist({ seed: 0 })();
+  const mnist = await datasets.loadMnist({ seed: 0 })();
   if (E.isLeft(mnist)) throw new Error(data.formatDataError(mnist.left));
   const images = jt.slice(mnist.right.test.images, [0], [5]).data() as Float32Array;
   digits = [0, 1, 2, 3, 4].map((i) => images.slice(i * 784, (i + 1) * 784));

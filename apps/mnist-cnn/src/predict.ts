@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
-import type * as data from '@jute/data';
+import type * as datasets from '@jute/datasets';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -13,7 +13,7 @@ export interface PredictOptions {
   readonly model: ModelKind;
   readonly source:
     | { readonly png: string }
-    | { readonly index: number; readonly load: () => Promise<data.Mnist> };
+    | { readonly index: number; readonly load: () => Promise<datasets.Mnist> };
 }
 
 export interface Prediction {

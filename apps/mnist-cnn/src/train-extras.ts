@@ -1,4 +1,4 @@
-import type * as data from '@jute/data';
+import type * as datasets from '@jute/datasets';
 import * as metrics from '@jute/metrics';
 import type * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
@@ -89,7 +89,7 @@ export function describeRobustFlags(f: RobustTrainFlags): string {
 export async function shiftedAccuracy(
   model: nn.Sequential,
   train: TrainState,
-  test: data.LabelledImages,
+  test: datasets.LabelledImages,
 ): Promise<number> {
   const cm = await confusionOn(model, train, shiftedCopy(test.images), test.labels);
   return Number(metrics.accuracyFromConfusion(cm).item());

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as losses from '@jute/losses';
 import type * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
@@ -20,15 +21,15 @@ const right = <A>(e: E.Either<unknown, A>): A => {
   return e.right;
 };
 
-let mnist: data.Mnist;
+let mnist: datasets.Mnist;
 let dir: string;
 beforeAll(async () => {
-  mnist = right(await data.loadMnist({ seed: 0 })());
+  mnist = right(await datasets.loadMnist({ seed: 0 })());
   dir = await mkdtemp(join(tmpdir(), 'mnist-train-test-'));
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const subset = (set: data.LabelledImages, n: number): data.LabelledImages => ({
+const subset = (set: datasets.LabelledImages, n: number): datasets.LabelledImages => ({
   images: jt.slice(set.images, [0], [n]),
   labels: jt.slice(set.labels, [0], [n]),
 });
@@ -44,7 +45,7 @@ function setup(kind: ModelKind, seed: number, batchSize: number) {
 }
 
 /** Mean cross-entropy in inference mode (no dropout), so it only moves with the parameters. */
-function evalLoss(model: nn.Sequential, s: TrainState, set: data.LabelledImages): number {
+function evalLoss(model: nn.Sequential, s: TrainState, set: datasets.LabelledImages): number {
   const { y } = model.apply(s.params, set.images, {
     state: s.state,
     training: false,

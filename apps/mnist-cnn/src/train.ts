@@ -1,6 +1,7 @@
 import { progressBar } from '@jute/app-kit';
 import { jit, valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
+import type * as datasets from '@jute/datasets';
 import * as losses from '@jute/losses';
 import * as metrics from '@jute/metrics';
 import type * as nn from '@jute/nn';
@@ -85,8 +86,8 @@ export async function confusionOn(
 export interface TrainOptions {
   readonly model: nn.Sequential;
   readonly opt: optim.GradientTransformation<jt.PyTree>;
-  readonly train: data.LabelledImages;
-  readonly test: data.LabelledImages;
+  readonly train: datasets.LabelledImages;
+  readonly test: datasets.LabelledImages;
   readonly batchSize: number;
   readonly epochs: number;
   readonly startEpoch: number;

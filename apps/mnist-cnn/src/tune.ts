@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { fail, parseCommand, userPath } from '@jute/app-kit';
 import { buildModel, type ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
+import * as datasets from '@jute/datasets';
 import * as losses from '@jute/losses';
 import type * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
@@ -72,7 +73,7 @@ const tuneFlags = {
 } as const;
 
 /** Mean cross-entropy and accuracy of a model on a labelled set, in inference mode. */
-async function evaluate(model: nn.Sequential, s: TrainState, set: data.LabelledImages) {
+async function evaluate(model: nn.Sequential, s: TrainState, set: datasets.LabelledImages) {
   let [lossSum, correct, n] = [0, 0, 0];
   const ds = pipe(data.fromArrays({ x: set.images, y: set.labels }), data.batch(500));
   for await (const { x, y } of ds) {
@@ -90,8 +91,8 @@ async function evaluate(model: nn.Sequential, s: TrainState, set: data.LabelledI
 /** What one trial needs besides its configuration. */
 export interface TrialData {
   readonly kind: ModelKind;
-  readonly train: data.LabelledImages;
-  readonly validation: data.LabelledImages;
+  readonly train: datasets.LabelledImages;
+  readonly validation: datasets.LabelledImages;
   readonly epochs: number;
   /** Validation accuracy of each trial's last evaluation, for the progress lines. */
   readonly accuracy: Map<number, number>;
@@ -161,7 +162,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   if (!args) return;
   const f = args.flags;
   const kind = f.model as ModelKind;
-  const loaded = await data.loadMnist(
+  const loaded = await datasets.loadMnist(
     f.data ? { dir: userPath(f.data), seed: f.seed } : { seed: f.seed },
   )();
   if (E.isLeft(loaded)) return fail(appError(data.formatDataError(loaded.left)));
@@ -174,7 +175,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   // Training images from the front, validation from the back: never the same image, and
   // never the test split, which tuning must not see.
   const n = Math.min(f.limit, total - f.validation);
-  const slice = (lo: number, hi: number): data.LabelledImages => ({
+  const slice = (lo: number, hi: number): datasets.LabelledImages => ({
     images: jt.slice(pool.images, [lo], [hi]),
     labels: jt.slice(pool.labels, [lo], [hi]),
   });

@@ -33,8 +33,6 @@ describe('the browser entry', () => {
   it('is the Node entry minus the file loaders', () => {
     const missing = Object.keys(full).filter((k) => !(k in browser));
     expect(missing.sort()).toEqual([
-      'defaultCorpusPath',
-      'loadMnist',
       'loadTextCorpus',
       'readCsv',
       'readIdx',

@@ -1,6 +1,7 @@
 /**
- * `@jute/data`: lazy, re-iterable dataset pipelines composed with fp-ts `pipe`, the
- * MNIST and text loaders, CSV, IDX and safetensors I/O. Everything that touches
+ * `@jute/data`: lazy, re-iterable dataset pipelines composed with fp-ts `pipe`, text
+ * corpora, CSV, IDX and safetensors I/O (the embedded MNIST and Moby-Dick live in
+ * `@jute/datasets`). Everything that touches
  * files returns a `TaskEither<DataError, A>`. Bundlers for the browser get
  * `./browser` instead: the same minus the file loaders.
  * @packageDocumentation
@@ -8,12 +9,6 @@
 export * from './browser';
 export { readCsv } from './csv-file';
 export { readIdx, readIdxRaw } from './idx-file';
-export {
-  type LabelledImages,
-  loadMnist,
-  type Mnist,
-  type MnistOptions,
-  stratifiedSplit,
-} from './mnist';
 export { readSafetensors, writeSafetensors } from './safetensors-file';
-export { defaultCorpusPath, loadTextCorpus } from './text-corpus';
+export { stratifiedSplit } from './stratified-split';
+export { loadTextCorpus } from './text-corpus';

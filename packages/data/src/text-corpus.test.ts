@@ -6,15 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { loadTextCorpus } from './text-corpus';
 
 describe('loadTextCorpus', () => {
-  it('loads the default corpus: Moby-Dick, well over 100 KB of English', async () => {
-    const r = await loadTextCorpus()();
-    if (E.isLeft(r)) throw new Error(r.left._tag);
-    expect(r.right.length).toBeGreaterThan(1_000_000);
-    expect(r.right.startsWith('CHAPTER 1. Loomings.')).toBe(true);
-    expect(r.right).toContain('Call me Ishmael.');
-    expect(r.right).not.toContain('\r');
-  });
-
   it('loads a file, normalising CRLF and dropping a BOM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'jute-text-'));
     const path = join(dir, 'a.txt');

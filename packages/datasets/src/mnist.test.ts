@@ -2,17 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { encodeIdx, formatDataError } from '@jute/data';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatDataError } from './errors';
-import { encodeIdx } from './idx';
-import {
-  loadMnist,
-  type Mnist,
-  parseDigitJson,
-  proportionalQuotas,
-  stratifiedSplit,
-} from './mnist';
+import { loadMnist, type Mnist, parseDigitJson } from './mnist';
 
 const counts = (labels: ArrayLike<number>): number[] => {
   const c = new Array(10).fill(0);
@@ -78,18 +71,7 @@ describe('loadMnist (bundled digits)', () => {
   });
 });
 
-describe('stratified split helpers', () => {
-  it('splits quotas exactly and deterministically, with disjoint parts', () => {
-    expect(proportionalQuotas(10, [1, 1, 1])).toEqual([4, 3, 3]);
-    expect(proportionalQuotas(5, [0, 2])).toEqual([0, 5]);
-    const labels = Int32Array.from({ length: 300 }, (_, i) => i % 3);
-    const a = stratifiedSplit(labels, 3, { trainSize: 200, testSize: 100, seed: 7 });
-    const b = stratifiedSplit(labels, 3, { trainSize: 200, testSize: 100, seed: 7 });
-    expect([...a.train]).toEqual([...b.train]);
-    expect(new Set([...a.train, ...a.test]).size).toBe(300);
-    expect(counts([...a.test].map((i) => labels[i]!))).toEqual([34, 33, 33, 0, 0, 0, 0, 0, 0, 0]);
-  });
-
+describe('the digit files', () => {
   it('parses the package JSON format and rejects anything else', () => {
     expect(parseDigitJson('{ "data": [0,0.5, 1,2e-1] }', 'd')).toEqual(
       E.right(Float32Array.of(0, 0.5, 1, 0.2)),

@@ -1,16 +1,13 @@
 import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { type DataError, type IdxData, readIdxRaw, stratifiedSplit } from '@jute/data';
 import * as jt from '@jute/tensor';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { DataError } from './errors';
-import { readBytes } from './file-io';
-import type { IdxData } from './idx';
-import { readIdxRaw } from './idx-file';
-import { rngFromSeed, type Xoshiro128 } from './rng';
+import { readBytes } from './read-file';
 
 /**
  * Images and their labels: `images` float32 `[n, h, w, 1]` (NHWC) in `[0, 1]`,
@@ -219,69 +216,6 @@ const parseBundledPool = (): TE.TaskEither<DataError, Pool> => {
     }),
   );
 };
-
-/**
- * Splits `total` into integer parts proportional to `weights` (largest remainder,
- * ties to the lower index), so the parts add up to `total` exactly.
- */
-export function proportionalQuotas(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const quotas = exact.map(Math.floor);
-  let left = total - quotas.reduce((a, b) => a + b, 0);
-  const byRemainder = exact
-    .map((x, i) => [x - Math.floor(x), i] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (const [, i] of byRemainder) {
-    if (left-- <= 0) break;
-    quotas[i]! += 1;
-  }
-  return quotas;
-}
-
-const fisherYates = (xs: Int32Array, rng: Xoshiro128): Int32Array => {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
-    const t = xs[i]!;
-    xs[i] = xs[j]!;
-    xs[j] = t;
-  }
-  return xs;
-};
-
-/**
- * Chooses a stratified train/test split of examples with `labels` (`numClasses`
- * classes): each class keeps its share in both parts. Deterministic in `seed`.
- * Returns shuffled index lists.
- * @example stratifiedSplit(labels, 10, { trainSize: 80, testSize: 20, seed: 0 })
- */
-export function stratifiedSplit(
-  labels: Int32Array,
-  numClasses: number,
-  options: { readonly trainSize: number; readonly testSize: number; readonly seed: number },
-): { readonly train: Int32Array; readonly test: Int32Array } {
-  const rng = rngFromSeed(options.seed);
-  const members: number[][] = Array.from({ length: numClasses }, () => []);
-  labels.forEach((l, i) => {
-    members[l]?.push(i);
-  });
-  const counts = members.map((m) => m.length);
-  const testQ = proportionalQuotas(options.testSize, counts);
-  const remaining = counts.map((c, k) => c - testQ[k]!);
-  const trainQ = proportionalQuotas(options.trainSize, remaining);
-  const train: number[] = [];
-  const test: number[] = [];
-  members.forEach((m, k) => {
-    const perm = fisherYates(Int32Array.from(m), rng);
-    test.push(...perm.subarray(0, testQ[k]!));
-    train.push(...perm.subarray(testQ[k]!, testQ[k]! + trainQ[k]!));
-  });
-  return {
-    train: fisherYates(Int32Array.from(train), rng),
-    test: fisherYates(Int32Array.from(test), rng),
-  };
-}
 
 const gatherImages = (pool: Pool, indices: Int32Array): LabelledImages => {
   const px = new Float32Array(indices.length * PIXELS);

@@ -1,0 +1,3 @@
+import { juteProject } from '../../vitest.shared';
+
+export default juteProject('@jute/datasets');
