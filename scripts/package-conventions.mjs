@@ -95,7 +95,9 @@ export function conventional(pkg, dir) {
   }
   const sorted = (o) =>
     Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  const keywords = [...new Set([...COMMON_KEYWORDS, ...(KEYWORDS[name] ?? [])])];
+  const keywords = [
+    ...new Set([...COMMON_KEYWORDS, ...(KEYWORDS[name] ?? []), ...(pkg.keywords ?? [])]),
+  ];
 
   const out = {
     name,
