@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { buildModel } from '@jute/app-kit/mnist-model';
-import { valueAndGrad } from '@jute/autodiff';
+import { jit, valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
 import * as datasets from '@jute/datasets';
 import * as losses from '@jute/losses';
@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients (the @tensorflow/tfjs bundle does this import);
 // the registry is global, so the ESM build's configs serve the CommonJS entry too.
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { machinePeaks, peakLine } from './peak';
 import { machineLine, median, printTable, useTfBackend } from './report';
 
 /**
@@ -30,9 +31,15 @@ import { machineLine, median, printTable, useTfBackend } from './report';
  */
 
 const BATCH = 64;
+/**
+ * FLOP of one step: the forward products (conv1 64·26²·32·9, conv2 64·11²·64·288,
+ * dense 64·1600·128 and 64·128·10 multiply-adds, ×2) and two backward products each.
+ */
+const STEP_GFLOP =
+  (3 * 2 * (64 * 676 * 32 * 9 + 64 * 121 * 64 * 288 + 64 * 1600 * 128 + 64 * 1280)) / 1e9;
 /** Fewest timed steps, even when they overrun the time budget. */
 const MIN_STEPS = 3;
-const IMPLS = ['jute', 'jute-x1', 'tfjs-cpu', 'tfjs-wasm'] as const;
+const IMPLS = ['jute', 'jute-jit', 'jute-x1', 'tfjs-cpu', 'tfjs-wasm'] as const;
 type ImplName = (typeof IMPLS)[number];
 
 interface WorkerResult {
@@ -60,7 +67,10 @@ async function mnistBatches(batches: number) {
 type Step = (batch: number) => number;
 
 /** The app's model (from @jute/app-kit/mnist-model) and training step (apps/mnist-cnn/src/train.ts). */
-async function juteStep(batches: Awaited<ReturnType<typeof mnistBatches>>): Promise<Step> {
+async function juteStep(
+  batches: Awaited<ReturnType<typeof mnistBatches>>,
+  compiled: boolean,
+): Promise<Step> {
   const model = buildModel('cnn');
   const [initKey, dropKey] = jt.random.split(jt.random.key(0), 2);
   const init = model.init(initKey!, [BATCH, 28, 28, 1]);
@@ -77,14 +87,34 @@ async function juteStep(batches: Awaited<ReturnType<typeof mnistBatches>>): Prom
     return [jt.mean(losses.sparseSoftmaxCrossEntropy(out.y, y)), out.state] as const;
   };
   const lossAndGrad = valueAndGrad(lossFn, { hasAux: true });
+  // The whole update as one pure function: eager, or traced once and replayed by `jit`.
+  const update = (
+    p: jt.PyTree,
+    s: jt.PyTree,
+    o: jt.PyTree,
+    x: jt.Array,
+    y: jt.Array,
+    key: jt.Array,
+  ) => {
+    const [[loss, nextState], grads] = lossAndGrad(p, s, x, y, key);
+    const [updates, nextOpt] = opt.update(grads, o, p);
+    return [optim.applyUpdates(p, updates), nextState, nextOpt, loss] as const;
+  };
+  const run = compiled ? jit(update) : update;
   const xs = batches.map((b) => jt.array(b.x, { shape: [BATCH, 28, 28, 1] }));
   const ys = batches.map((b) => jt.array(b.y, { shape: [BATCH], dtype: 'int32' }));
   let i = 0;
   return (b) => {
     const key = jt.random.foldIn(dropKey!, i++);
-    const [[loss, nextState], grads] = lossAndGrad(params, state, xs[b]!, ys[b]!, key);
-    const [updates, nextOpt] = opt.update(grads, optState, params);
-    params = optim.applyUpdates(params, updates);
+    const [nextParams, nextState, nextOpt, loss] = run(
+      params,
+      state,
+      optState,
+      xs[b]!,
+      ys[b]!,
+      key,
+    );
+    params = nextParams;
     state = nextState;
     optState = nextOpt;
     return Number(loss.item());
@@ -245,13 +275,13 @@ async function worker(
   sample();
   let note: string | undefined;
   let step: Step;
-  if (impl === 'jute' || impl === 'jute-x1') {
+  if (impl === 'jute' || impl === 'jute-jit' || impl === 'jute-x1') {
     if (jt.getBackend().name === 'wasm') {
       jt.setNumThreads(impl === 'jute-x1' ? 1 : os.availableParallelism());
       await jt.whenThreadsReady();
     }
-    note = `backend ${jt.getBackend().name}`;
-    step = await juteStep(batches);
+    note = `backend ${jt.getBackend().name}${impl === 'jute-jit' ? ', jit' : ''}`;
+    step = await juteStep(batches, impl === 'jute-jit');
   } else if (impl === 'tfjs-wasm') {
     registerWasmConv2DBackpropFilter();
     note = `patched Conv2DBackpropFilter, rel. error vs cpu ${(await checkWasmFilterGrad()).toExponential(1)}`;
@@ -344,6 +374,8 @@ export async function runCnnBench(options: CnnBenchOptions = {}): Promise<Worker
   // One thread is the same as all threads on a one-core machine.
   if (os.availableParallelism() === 1) impls = impls.filter((i) => i !== 'jute-x1');
   console.log(machineLine());
+  const peaks = machinePeaks();
+  console.log(peakLine(peaks));
   const results: WorkerResult[] = [];
   // One after another: they would compete for cores.
   for (const impl of impls) results.push(await runWorker(impl, warmup, steps, budgetS));
@@ -363,6 +395,8 @@ export async function runCnnBench(options: CnnBenchOptions = {}): Promise<Worker
       'examples/s',
       'vs cpu',
       'vs wasm',
+      'vs jute eager',
+      'SIMD share',
       'peak RSS MB',
       'maxRSS MB',
       'loss first→last',
@@ -375,6 +409,10 @@ export async function runCnnBench(options: CnnBenchOptions = {}): Promise<Worker
       rate(r).toFixed(0),
       ratio(r, 'tfjs-cpu'),
       ratio(r, 'tfjs-wasm'),
+      r.impl.startsWith('jute') ? ratio(r, 'jute') : '-',
+      r.impl.startsWith('jute')
+        ? `${((100 * (STEP_GFLOP * 1000)) / median(r.stepMs) / peaks.wasmSimdGflops).toFixed(0)}%`
+        : '-',
       r.peakRssMb.toFixed(0),
       r.maxRssMb.toFixed(0),
       `${r.firstLoss.toFixed(3)}→${r.lastLoss.toFixed(3)}`,

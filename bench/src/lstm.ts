@@ -1,4 +1,4 @@
-import { valueAndGrad } from '@jute/autodiff';
+import { jit, makeJaxpr, valueAndGrad } from '@jute/autodiff';
 import * as losses from '@jute/losses';
 import * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
@@ -23,7 +23,7 @@ function tokens(seed: number): Int32Array {
   return bits;
 }
 
-function juteStep(): Step {
+function juteStep(compiled: boolean): Step {
   const model = nn.sequential(
     nn.named('embed', nn.embedding({ vocabSize: V, features: E })),
     nn.named('lstm', nn.lstm({ features: H, returnSequences: true })),
@@ -41,13 +41,39 @@ function juteStep(): Step {
     return jt.mean(losses.sparseSoftmaxCrossEntropy(logits, y));
   };
   const lossAndGrad = valueAndGrad(loss);
+  const update = (p: typeof p0, o: typeof optState) => {
+    const [value, grads] = lossAndGrad(p);
+    const [updates, next] = opt.update(grads, o, p);
+    return [optim.applyUpdates(p, updates), next, value] as const;
+  };
+  const run = compiled ? jit(update) : update;
   return () => {
-    const [value, grads] = lossAndGrad(params);
-    const [updates, next] = opt.update(grads, optState, params);
-    params = optim.applyUpdates(params, updates);
+    const [nextParams, next, value] = run(params, optState);
+    params = nextParams;
     optState = next;
     return Number(value.item());
   };
+}
+
+/**
+ * Seconds to trace (and compile) the jitted step of an LSTM over `length` steps: with
+ * scan kept as a loop, this does not grow with the length.
+ */
+export function lstmTraceSeconds(length: number): number {
+  const model = nn.sequential(
+    nn.named('embed', nn.embedding({ vocabSize: V, features: E })),
+    nn.named('lstm', nn.lstm({ features: H, returnSequences: true })),
+    nn.named('out', nn.dense({ features: V })),
+  );
+  const { params, state } = model.init(jt.random.key(0), [B, length]);
+  const ids = jt.random.randint(jt.random.key(1), [B, length + 1], 0, V);
+  const x = jt.slice(ids, [0, 0], [B, length]);
+  const y = jt.slice(ids, [0, 1], [B, length + 1]);
+  const loss = (p: typeof params) =>
+    jt.mean(losses.sparseSoftmaxCrossEntropy(model.apply(p, x, { state }).y, y));
+  const t0 = performance.now();
+  makeJaxpr(valueAndGrad(loss))(params);
+  return (performance.now() - t0) / 1000;
 }
 
 async function tfStep(backend: 'cpu' | 'wasm'): Promise<Step> {
@@ -118,7 +144,14 @@ export async function runLstmBench(options: { steps?: number; budgetS?: number }
   const budgetS = options.budgetS ?? 60;
   console.log(machineLine());
   const rows: { impl: string; ms: number[]; first: number; last: number }[] = [];
-  rows.push({ impl: `jute (${jt.getBackend().name})`, ...time(juteStep(), 2, steps, budgetS) });
+  rows.push({
+    impl: `jute (${jt.getBackend().name})`,
+    ...time(juteStep(false), 2, steps, budgetS),
+  });
+  rows.push({
+    impl: `jute-jit (${jt.getBackend().name})`,
+    ...time(juteStep(true), 2, steps, budgetS),
+  });
   for (const backend of ['cpu', 'wasm'] as const) {
     rows.push({ impl: `tfjs-${backend}`, ...time(await tfStep(backend), 2, steps, budgetS) });
   }
@@ -129,7 +162,16 @@ export async function runLstmBench(options: { steps?: number; budgetS?: number }
   };
   printTable(
     `Char-LSTM training step: batch ${B}, ${T} steps, vocab ${V}, hidden ${H}, Adam + clipping (median; ratio = this rate / tfjs rate)`,
-    ['impl', 'steps', 'ms/step', 'chars/s', 'vs cpu', 'vs wasm', 'loss first→last'],
+    [
+      'impl',
+      'steps',
+      'ms/step',
+      'chars/s',
+      'vs cpu',
+      'vs wasm',
+      'vs jute eager',
+      'loss first→last',
+    ],
     rows.map((r) => [
       r.impl,
       String(r.ms.length),
@@ -137,7 +179,12 @@ export async function runLstmBench(options: { steps?: number; budgetS?: number }
       rate(r).toFixed(0),
       ratio(r, 'tfjs-cpu'),
       ratio(r, 'tfjs-wasm'),
+      r.impl.startsWith('jute') ? ratio(r, rows[0]!.impl) : '-',
       `${r.first.toFixed(3)}→${r.last.toFixed(3)}`,
     ]),
+  );
+  const [short, long] = [lstmTraceSeconds(64), lstmTraceSeconds(1000)];
+  console.log(
+    `tracing the LSTM training step: ${short.toFixed(2)} s over 64 steps, ${long.toFixed(2)} s over 1000 steps (${(long / short).toFixed(1)}x)`,
   );
 }

@@ -2,6 +2,7 @@ import { runCnnBench } from './cnn';
 import { runConvBench } from './conv';
 import { runLstmBench } from './lstm';
 import { runMatmulBench } from './matmul';
+import { runMlpBench } from './mlp';
 import { runTransformerBench } from './transformer';
 
 /**
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   conv: () => runConvBench(),
   cnn: () => runCnnBench(),
   lstm: () => runLstmBench(),
+  mlp: () => runMlpBench(),
   transformer: () => runTransformerBench(),
 };
 

@@ -1,5 +1,5 @@
-import { progressBar } from '@jute/app-kit';
-import { valueAndGrad } from '@jute/autodiff';
+import { progressBar, requireFiniteLoss, requireFiniteTree } from '@jute/app-kit';
+import { jit, valueAndGrad } from '@jute/autodiff';
 import * as losses from '@jute/losses';
 import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
@@ -40,16 +40,26 @@ export const lossOf =
  * window's scan only; the incoming `carry` is a constant, the outgoing one seeds the
  * next window of the same streams.
  */
-export function makeTrainStep(model: CharLstm, opt: optim.GradientTransformation<jt.PyTree>) {
+export function makeTrainStep(
+  model: CharLstm,
+  opt: optim.GradientTransformation<jt.PyTree>,
+  options: { jit?: boolean } = {},
+) {
   const lossAndGrad = valueAndGrad(lossOf(model), { hasAux: true });
-  return (train: TrainState, b: StreamBatch, carry: Carry) => {
+  // One pure step, compiled by `jit` (traced on the first window, replayed after).
+  const pure = (train: TrainState, b: StreamBatch, carry: Carry) => {
     const [[value, next], grads] = lossAndGrad(train.params, b, carry);
     const [updates, optState] = opt.update(grads, train.optState, train.params);
     return {
       next: { params: optim.applyUpdates(train.params, updates), optState } as TrainState,
       carry: next,
-      loss: Number(value.item()),
+      loss: value,
     };
+  };
+  const run = options.jit === false ? pure : jit(pure);
+  return (train: TrainState, b: StreamBatch, carry: Carry) => {
+    const r = run(train, b, carry);
+    return { next: r.next, carry: r.carry, loss: Number(r.loss.item()) };
   };
 }
 
@@ -66,7 +76,7 @@ export function evaluate(
   const length = Math.max(1, Math.min(o.length, ids.length - 1));
   const batchSize = Math.max(1, Math.min(o.batchSize, Math.floor((ids.length - 1) / length)));
   const streams = streamBatches(ids, { batchSize, length });
-  const score = lossOf(model);
+  const score = jit(lossOf(model));
   let carry = model.initialCarry(batchSize);
   let total = 0;
   for (let i = 0; i < streams.steps; i++) {
@@ -97,7 +107,11 @@ export interface TrainOptions {
   readonly onEpoch?: (state: TrainState, stats: EpochStats, step: number) => Promise<void>;
 }
 
-/** Trains epoch by epoch with a progress bar, measuring validation loss after each. */
+/**
+ * Trains epoch by epoch with a progress bar, measuring validation loss after each. Throws
+ * `DivergedError` (from `@jute/app-kit`) at the first non-finite training or validation
+ * loss, or when the parameters stop being finite, before `onEpoch` could save them.
+ */
 export async function trainLoop(
   initial: TrainState,
   o: TrainOptions,
@@ -120,6 +134,8 @@ export async function trainLoop(
     let lossSum = 0;
     for (let i = 0; i < streams.steps; i++) {
       const r = step(state, streams.batch(i), carry);
+      // Stop at the first non-finite loss: the state it produced is not kept, nor saved.
+      requireFiniteLoss(r.loss, `epoch ${e + 1}, step ${i + 1}`);
       state = r.next;
       carry = r.carry;
       lossSum += r.loss;
@@ -133,6 +149,7 @@ export async function trainLoop(
       batchSize: Math.max(o.batchSize, 128),
       length: o.seqLen,
     });
+    requireFiniteLoss(val.loss, `validation after epoch ${e + 1}`);
     const stats: EpochStats = {
       epoch: e + 1,
       loss: lossSum / Math.max(1, streams.steps),
@@ -151,6 +168,8 @@ export async function trainLoop(
       'steps/s': (stats.steps / seconds).toFixed(2),
     });
     history.push(stats);
+    // The last update can overflow the weights while its loss was still finite.
+    requireFiniteTree(state.params, `in the parameters after epoch ${e + 1}`);
     await o.onEpoch?.(state, stats, steps);
   }
   return { state, history };
