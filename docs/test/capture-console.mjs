@@ -14,13 +14,17 @@ const file = process.env.JUTE_DOCS_PAGE_FILE;
 
 if (out !== undefined && file !== undefined) {
   const name = basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const at = new RegExp(`${name}:(\\d+):\\d+`);
+  const at = new RegExp(`${name}:(\\d+):\\d+`, 'g');
   for (const method of /** @type {const} */ (['log', 'info', 'warn', 'error'])) {
     const original = console[method].bind(console);
     console[method] = (...args) => {
-      const m = at.exec(new Error().stack ?? '');
+      // The innermost frame in the page is the call's own line; the outermost, the top-level
+      // statement running, which tells the block (a function of block 1 called by block 3
+      // prints for block 3).
+      const lines = [...(new Error().stack ?? '').matchAll(at)].map((m) => Number(m[1]));
       const text = formatWithOptions({ colors: false }, ...args);
-      appendFileSync(out, `${JSON.stringify({ line: m ? Number(m[1]) : 0, method, text })}\n`);
+      const record = { line: lines[0] ?? 0, top: lines[lines.length - 1] ?? 0, method, text };
+      appendFileSync(out, `${JSON.stringify(record)}\n`);
       original(...args);
     };
   }

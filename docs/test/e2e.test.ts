@@ -11,9 +11,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, relative, sep } from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docsRoot, hasMath } from './markdown';
+import { nodeOnlyRe } from '../.vitepress/theme/run/protocol';
+import { tutorials } from '../.vitepress/tutorials';
+import { samePrinted } from './expected-output';
+import { docsRoot, findPages, hasMath, readPage, runnableBlocks } from './markdown';
+import { runPageAsReader } from './reader-run';
+import { createScratchPackage, type ScratchPackage } from './scratch-package';
 
 const dist = join(docsRoot, '.vitepress', 'dist');
 const built = existsSync(join(dist, 'index.html'));
@@ -148,9 +153,7 @@ describe.skipIf(!built)('the built docs site in headless Chromium', () => {
     expect(pages).toContain('/');
     expect(pages).toContain('/tutorials/');
     expect(pages).toContain('/api/');
-    expect(
-      pages.filter((p) => p.startsWith('/tutorials/0') || p.startsWith('/tutorials/1')),
-    ).toHaveLength(11);
+    for (const t of tutorials) expect(pages).toContain(`/${t.path}.html`);
   });
 
   // One page at a time: on a 2-core machine parallel tabs only starve each other (and
@@ -297,5 +300,262 @@ describe.skipIf(!built)('the built docs site in headless Chromium', () => {
       await res.arrayBuffer();
     }
     expect(broken).toEqual([]);
+  }, 120_000);
+
+  /** The built page of a Markdown page: `tutorials/x.md` → `/tutorials/x.html`. */
+  const urlOf = (md: string): string =>
+    `/${md.replace(/(^|\/)index\.md$/, '$1').replace(/\.md$/, '.html')}`;
+
+  /** Problems a page reports while it runs: uncaught errors and console errors. */
+  const watch = (page: Page): string[] => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    return problems;
+  };
+
+  describe('Run buttons', () => {
+    const runnable = findPages().filter((p) => runnableBlocks(readPage(p)).length > 0);
+    let pkg: ScratchPackage | undefined;
+    const nodeOnly: string[] = [];
+    beforeAll(async () => {
+      pkg = await createScratchPackage();
+    }, 120_000);
+    afterAll(() => {
+      pkg?.remove();
+      if (nodeOnly.length > 0) {
+        console.warn(
+          `[docs e2e] blocks that need Node (files) and say so in the page:\n  ${nodeOnly.join('\n  ')}`,
+        );
+      }
+    });
+
+    it.each(runnable)(
+      '%s: every block runs from its Run button and prints what Node prints',
+      async (md) => {
+        if (!pkg) throw new Error('no scratch project');
+        const blocks = runnableBlocks(readPage(md));
+        const node = await runPageAsReader(pkg, md);
+        const page = await context.newPage();
+        page.setDefaultTimeout(180_000);
+        const problems = watch(page);
+        try {
+          await page.goto(origin + urlOf(md), { waitUntil: 'load' });
+          await page.waitForFunction(
+            (n) => document.querySelectorAll('div.jute-run[data-jute-run-ready]').length === n,
+            blocks.length,
+            { polling: 50 },
+          );
+          // Collapsed solutions hold runnable blocks too.
+          await page.evaluate(() => {
+            for (const d of Array.from(document.querySelectorAll('details'))) d.open = true;
+          });
+          const shown = await page.$$eval('div.jute-run', (els) =>
+            els.map((e) => (e.querySelector('pre code')?.textContent ?? '').replace(/\n$/, '')),
+          );
+          expect(shown, 'the page shows the blocks the test runs').toEqual(
+            blocks.map((b) => b.code),
+          );
+          for (const [k, block] of blocks.entries()) {
+            const el = page.locator('div.jute-run').nth(k);
+            await el.locator('.jute-run-go').click();
+            await page.waitForFunction(
+              (i) => {
+                const s = (document.querySelectorAll('div.jute-run')[i] as HTMLElement).dataset
+                  .runState;
+                return s === 'done' || s === 'failed';
+              },
+              k,
+              { polling: 100 },
+            );
+            const { state, text } = await el.evaluate((e) => ({
+              state: (e as HTMLElement).dataset.runState,
+              text: e.querySelector('.jute-run-output')?.textContent ?? '',
+            }));
+            const where = `docs/${md}:${block.line}`;
+            const needsNode = nodeOnlyRe.exec(text);
+            if (state === 'failed' && needsNode) {
+              // Only for a name the page's code really uses from that package.
+              const name = needsNode[2] ?? needsNode[3] ?? '?';
+              const used = blocks.slice(0, k + 1).some((b) => b.code.includes(name));
+              expect(used, `${where}: ${text}`).toBe(true);
+              nodeOnly.push(`${where} (${needsNode[1] ? `${needsNode[1]}.` : ''}${name})`);
+              continue;
+            }
+            expect(state, `${where}: ${text}`).toBe('done');
+            const expected = node.printed
+              .filter((p) => p.topLine > block.line && p.topLine < block.endLine)
+              .map((p) => p.text)
+              .join('\n');
+            // Training loops drift apart by a few percent over hundreds of steps (Node's
+            // threaded kernels add in another order than the page's single thread); timings
+            // are the machine's.
+            expect(
+              samePrinted(text, expected, { rel: 0.05, ignoreTimings: true }),
+              `${where}\npage:\n${text}\nnode:\n${expected}`,
+            ).toBe(true);
+          }
+          expect(problems).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      },
+      900_000,
+    );
+
+    it("an edited block runs as edited, and Reset brings the page's code back", async () => {
+      const page = await context.newPage();
+      page.setDefaultTimeout(60_000);
+      try {
+        const md = runnable.find((p) => p.startsWith('tutorials/')) ?? runnable[0]!;
+        await page.goto(origin + urlOf(md), { waitUntil: 'load' });
+        const el = page.locator('div.jute-run[data-jute-run-ready]').first();
+        await el.locator('.jute-run-edit').click();
+        const editor = el.locator('textarea.jute-run-editor');
+        await editor.fill(`console.log('edited', 6 * 7);`);
+        await el.locator('.jute-run-go').click();
+        await page.waitForFunction(
+          () => (document.querySelector('div.jute-run') as HTMLElement).dataset.runState === 'done',
+        );
+        expect(await el.locator('.jute-run-output').textContent()).toBe('edited 42');
+        await el.locator('.jute-run-reset').click();
+        expect(await el.locator('textarea.jute-run-editor').count()).toBe(0);
+        expect(await el.locator('pre code').isVisible()).toBe(true);
+      } finally {
+        await page.close();
+      }
+    }, 120_000);
+  });
+
+  describe('layout', () => {
+    const handWritten = findPages().map(urlOf);
+
+    it('a desktop code block shows at least 88 characters a line', async () => {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      try {
+        await page.goto(`${origin}/tutorials/01-arrays-and-broadcasting.html`, {
+          waitUntil: 'load',
+        });
+        const chars = await page.evaluate(() => {
+          const pre = document.querySelector('.vp-doc div[class*="language-"] pre') as HTMLElement;
+          const probe = document.createElement('span');
+          probe.textContent = 'x'.repeat(100);
+          pre.querySelector('code')?.append(probe);
+          const perChar = probe.getBoundingClientRect().width / 100;
+          probe.remove();
+          const style = getComputedStyle(pre);
+          const inner =
+            pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return Math.floor(inner / perChar);
+        });
+        expect(chars).toBeGreaterThanOrEqual(88);
+      } finally {
+        await page.close();
+      }
+    }, 120_000);
+
+    it.each(handWritten)(
+      '%s on a phone: nothing overflows the screen outside a scrollable box',
+      async (path) => {
+        const page = await browser.newPage({
+          viewport: { width: 390, height: 844 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+        });
+        try {
+          await page.goto(origin + path, { waitUntil: 'load' });
+          await page.waitForFunction(
+            () => document.querySelector('#app')?.hasChildNodes() === true,
+          );
+          const seen = await page.evaluate(() => {
+            const vw = document.documentElement.clientWidth;
+            const scrolls = (el: Element): boolean =>
+              /(auto|scroll)/.test(getComputedStyle(el).overflowX);
+            const bad: string[] = [];
+            for (const el of Array.from(document.querySelectorAll('.VPContent *'))) {
+              const r = el.getBoundingClientRect();
+              if (r.width === 0 || r.height === 0 || r.right <= vw + 1) continue;
+              let p = el.parentElement;
+              let inside = false;
+              for (; p && p !== document.body; p = p.parentElement) {
+                if (scrolls(p) && p.getBoundingClientRect().right <= vw + 1) {
+                  inside = true;
+                  break;
+                }
+              }
+              if (!inside) {
+                bad.push(
+                  `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> ends at ${Math.round(r.right)}px`,
+                );
+              }
+            }
+            const equations = Array.from(
+              document.querySelectorAll('mjx-container[display="true"]'),
+            );
+            const figures = Array.from(
+              document.querySelectorAll('img[src*="/figures/"]'),
+            ) as HTMLImageElement[];
+            return {
+              vw,
+              pageWidth: document.documentElement.scrollWidth,
+              bad: bad.slice(0, 8),
+              wideEquationsWithoutScroll: equations.filter(
+                (e) => e.scrollWidth > e.clientWidth + 1 && !scrolls(e),
+              ).length,
+              shrunkFigures: figures
+                .filter((f) => f.complete && f.getBoundingClientRect().width < 560)
+                .map((f) => f.getAttribute('src')),
+            };
+          });
+          expect(seen.pageWidth, `${path}: ${seen.bad.join('; ')}`).toBeLessThanOrEqual(seen.vw);
+          expect(seen.bad).toEqual([]);
+          expect(seen.wideEquationsWithoutScroll).toBe(0);
+          expect(seen.shrunkFigures).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      },
+      120_000,
+    );
+  });
+
+  it('the playground says "not sure" for a dot and for a scribble', async () => {
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    try {
+      await page.goto(`${origin}/playground/draw-a-digit.html`, { waitUntil: 'load' });
+      await page.waitForSelector('.model-status[data-status="ready"]');
+      const box = await page.locator('canvas.board').boundingBox();
+      if (!box) throw new Error('the drawing canvas is not visible');
+      const prediction = () => page.locator('[data-testid="prediction"]').textContent();
+      // A dot.
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="prediction"]')?.textContent !== '–',
+      );
+      expect(await prediction()).toBe('not sure');
+      await page.getByRole('button', { name: 'Clear' }).click();
+      // A scribble over the whole board.
+      await page.mouse.move(box.x + 10, box.y + 10);
+      await page.mouse.down();
+      for (let i = 0; i < 14; i++) {
+        await page.mouse.move(
+          box.x + (i % 2 === 0 ? box.width - 10 : 10),
+          box.y + 10 + (i * (box.height - 20)) / 13,
+        );
+      }
+      await page.mouse.up();
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="prediction"]')?.textContent !== '–',
+      );
+      expect(await prediction()).toBe('not sure');
+    } finally {
+      await page.close();
+    }
   }, 120_000);
 });

@@ -79,6 +79,15 @@ describe('samePrinted', () => {
     expect(samePrinted('5258 parameters', '5259 parameters')).toBe(false);
     expect(samePrinted('a b', 'a b c')).toBe(false);
   });
+  it('can allow a looser relative difference, and any timing', () => {
+    expect(samePrinted('train 0.0500', 'train 0.0494', { rel: 0.05 })).toBe(true);
+    expect(samePrinted('train 0.0500', 'train 0.0600', { rel: 0.05 })).toBe(false);
+    expect(samePrinted('sum 1.5 in 45.2 ms', 'sum 1.5 in 3.3 ms')).toBe(false);
+    expect(samePrinted('sum 1.5 in 45.2 ms', 'sum 1.5 in 3.3 ms', { ignoreTimings: true })).toBe(
+      true,
+    );
+    expect(samePrinted('sum 1.5 in 45 ms', 'sum 2.5 in 3 ms', { ignoreTimings: true })).toBe(false);
+  });
 });
 
 describe('trailingComment', () => {

@@ -143,22 +143,37 @@ export function printedShows(
   return false;
 }
 
+/** How closely {@link samePrinted} compares numbers. */
+export interface Closeness {
+  /** Relative tolerance of numbers with decimals (default 1e-3). */
+  readonly rel?: number;
+  /** Whether a number followed by a time unit (`45.2 ms`) may differ at will (default false). */
+  readonly ignoreTimings?: boolean;
+}
+
+const timeUnits = new Set(['ms', 's', 'sec', 'seconds', 'us', 'µs', 'ns', 'min']);
+
 /**
  * Whether two runs printed the same thing (Node's `console.log` and the page's Run button):
- * the same tokens, numbers equal to a relative 1e-3 or one unit in the last digit printed
- * (backends differ in the last bits of a float32), quotes and line breaks aside.
+ * the same tokens, numbers with decimals equal to a relative `rel` or one unit in the last
+ * digit printed (backends differ in the last bits of a float32), integers exactly, quotes and
+ * line breaks aside.
  */
-export function samePrinted(a: string, b: string): boolean {
+export function samePrinted(a: string, b: string, closeness: Closeness = {}): boolean {
+  const rel = closeness.rel ?? 1e-3;
   const ta = tokenize(a);
   const tb = tokenize(b);
   if (ta.length !== tb.length) return false;
   return ta.every((x, k) => {
     const y = tb[k]!;
     if (x.kind === 'num' && y.kind === 'num') {
+      const next = ta[k + 1];
+      if (closeness.ignoreTimings && next?.kind === 'word' && timeUnits.has(next.value))
+        return true;
       // Counts and indices print as integers on both sides: those must agree exactly.
       if (x.decimals <= 0 && y.decimals <= 0) return x.value === y.value;
       const unit = 10 ** -Math.min(x.decimals, y.decimals);
-      const tol = Math.max(1e-3 * Math.max(Math.abs(x.value), Math.abs(y.value)), unit);
+      const tol = Math.max(rel * Math.max(Math.abs(x.value), Math.abs(y.value)), unit);
       const close = Math.abs(x.value - y.value) <= tol * (1 + 1e-9);
       return close || (Number.isNaN(x.value) && Number.isNaN(y.value));
     }

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 /** The docs package root (`docs/`). */
 export const docsRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** Markdown files that are data, not pages (the tutorials' order, read by the sidebar). */
+const notPages = new Set(['ORDER.md']);
+
 /** Directories under `docs/` that hold no hand-written pages. */
 const skippedDirs = new Set(['node_modules', '.vitepress', 'api', 'test']);
 
@@ -19,7 +22,7 @@ export function findPages(root: string = docsRoot): string[] {
       if (entry.isDirectory()) {
         if (!skippedDirs.has(entry.name) && !entry.name.startsWith('.'))
           walk(join(dir, entry.name));
-      } else if (entry.isFile() && entry.name.endsWith('.md')) {
+      } else if (entry.isFile() && entry.name.endsWith('.md') && !notPages.has(entry.name)) {
         out.push(relative(root, join(dir, entry.name)).split(sep).join('/'));
       }
     }

@@ -80,7 +80,7 @@ describe('runPageAsReader', () => {
   it('runs the blocks of a page in order, as one program, and records what each line printed', async () => {
     const run = await runPageAsReader(pkg, 'passing.md', fixtures);
     expect(run.blocks.map((b) => b.line)).toEqual([5, 11, 33]);
-    expect(run.printed).toEqual([{ mdLine: 16, method: 'log', text: 'total 6' }]);
+    expect(run.printed).toEqual([{ mdLine: 16, topLine: 16, method: 'log', text: 'total 6' }]);
     expect(outputMismatches(run)).toEqual([]);
   });
 

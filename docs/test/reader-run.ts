@@ -13,6 +13,8 @@ const capture = pathToFileURL(join(docsRoot, 'test', 'capture-console.mjs')).hre
 export interface Printed {
   /** 1-based Markdown line of the call (0 when the stack named no line of the page). */
   readonly mdLine: number;
+  /** 1-based Markdown line of the top-level statement that was running (0 if unknown). */
+  readonly topLine: number;
   readonly method: 'log' | 'info' | 'warn' | 'error';
   readonly text: string;
 }
@@ -160,8 +162,18 @@ export async function runPageAsReader(
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => {
-        const r = JSON.parse(l) as { line: number; method: Printed['method']; text: string };
-        return { mdLine: mdLine(r.line)?.mdLine ?? 0, method: r.method, text: r.text };
+        const r = JSON.parse(l) as {
+          line: number;
+          top: number;
+          method: Printed['method'];
+          text: string;
+        };
+        return {
+          mdLine: mdLine(r.line)?.mdLine ?? 0,
+          topLine: mdLine(r.top)?.mdLine ?? 0,
+          method: r.method,
+          text: r.text,
+        };
       });
   } catch {
     // Nothing printed.

@@ -107,6 +107,19 @@ function workspacePackages(): Array<{ name: string; dir: string }> {
     .map(([name]) => ({ name, dir: realpathSync(join(docsRoot, 'node_modules', name)) }));
 }
 
+/** esbuild's build, failing with the package's name and esbuild's first message. */
+async function buildPackage(name: string, options: Parameters<typeof build>[0]): Promise<void> {
+  try {
+    await build(options);
+  } catch (err) {
+    const first = (
+      err as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }
+    ).errors?.[0];
+    const at = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+    throw new Error(`building ${name} as published failed: ${first?.text ?? String(err)}${at}`);
+  }
+}
+
 const link = (target: string, at: string): void => {
   mkdirSync(dirname(at), { recursive: true });
   symlinkSync(target, at, 'dir');
@@ -127,7 +140,7 @@ export async function createScratchPackage(): Promise<ScratchPackage> {
       const entries = distEntries(pkg);
       if (entries.length === 0) continue;
       const target = join(modules, name);
-      await build({
+      await buildPackage(name, {
         entryPoints: entries.map((e) => ({ in: join(pkgDir, e.src), out: e.out })),
         outdir: join(target, 'dist'),
         bundle: true,

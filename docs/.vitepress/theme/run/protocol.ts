@@ -31,5 +31,12 @@ export function canonicalSpecifier(spec: string): string {
 export const nodeOnly = (spec: string, name: string): string =>
   `${spec}: '${name}' runs in Node only (it reads files); run this block with Node to use it`;
 
-/** Recognises {@link nodeOnly}'s message in a run's output. */
-export const nodeOnlyRe = /^(@jute\/[\w-]+): '(\w+)' runs in Node only/m;
+/** The message of an import of a module the page cannot load (`node:fs`, a Node-only package). */
+export const nodeOnlyModule = (spec: string): string =>
+  `'${spec}' runs in Node only (files, processes); run this block with Node to use it`;
+
+/**
+ * Recognises {@link nodeOnly}'s and {@link nodeOnlyModule}'s messages in a run's output:
+ * group 1 the package and 2 the export, or group 3 the module.
+ */
+export const nodeOnlyRe = /^(?:(@jute\/[\w-]+): '(\w+)'|'([^']+)') runs in Node only/m;

@@ -13,6 +13,7 @@ import {
   canonicalSpecifier,
   joinBlocks,
   nodeOnly,
+  nodeOnlyModule,
   type RunEvent,
   type RunRequest,
 } from './protocol';
@@ -63,11 +64,19 @@ async function run(req: RunRequest): Promise<void> {
     const modules = new Map<string, unknown>();
     for (const m of code.matchAll(/\brequire\((['"])([^'"]+)\1\)/g)) {
       const spec = m[2]!;
+      if (spec.startsWith('node:')) throw new Error(nodeOnlyModule(spec));
       const load = loaders[canonicalSpecifier(spec)];
       if (load === undefined) {
         throw new Error(`'${spec}' cannot be loaded in the page (only Jute's packages and fp-ts)`);
       }
-      modules.set(spec, browserFacade(spec, await load()));
+      let mod: unknown;
+      try {
+        mod = await load();
+      } catch {
+        // A package whose browser build still needs Node (files) fails as it loads.
+        throw new Error(nodeOnlyModule(spec));
+      }
+      modules.set(spec, browserFacade(spec, mod));
     }
     let current = -1;
     const show =
