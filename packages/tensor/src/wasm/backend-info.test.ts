@@ -20,6 +20,8 @@ describe('backendInfo', () => {
   it('keeps the WebAssembly kernels, on one thread, without SharedArrayBuffer', async () => {
     // What a web page without COOP/COEP headers sees.
     vi.stubGlobal('SharedArrayBuffer', undefined);
+    // The fresh core needs the entry's wiring (default backend) like a user's program.
+    await import('../index');
     const { backendInfo } = await import('./backend-info');
     const { matmulF32, wasmAvailable } = await import('./matmul');
     expect(wasmAvailable()).toBe(true);

@@ -4,6 +4,7 @@ import {
   matmulF32,
   matmulF32Batched,
   matmulF32Into,
+  packStats,
   setNumThreads,
   threadTicketCounts,
   wasmAvailable,
@@ -208,6 +209,21 @@ describe('matmulF32 (calling thread only)', () => {
       if (i % 4 === 0) expectClose(o, reference(aa, bb, 2, kk, nn), kk);
     }
     expectClose(run(b, false), reference(a, b, m, k, n), k);
+  });
+
+  it('packs a weight used at every time step once (the recurrent weight of an LSTM)', () => {
+    const [k, n] = [32, 128];
+    const w = randomArray(k * n, 80);
+    const before = packStats();
+    for (let t = 0; t < 20; t++) {
+      const h = randomArray(4 * k, 81 + t);
+      const out = new Float32Array(4 * n);
+      matmulF32Batched(h, w, out, 1, 4, k, n, { cacheB: true });
+      if (t % 7 === 0) expectClose(out, reference(h, w, 4, k, n), k);
+    }
+    const after = packStats();
+    expect(after.packed - before.packed).toBe(1);
+    expect(after.reused - before.reused).toBe(19);
   });
 
   it('handles empty dimensions', () => {

@@ -45,21 +45,35 @@ interface Runtime {
   workers: PoolWorker[];
   f32: Float32Array;
   /** Packed B operands kept at the bottom of memory; see `lookupPackedB`. */
-  packs: PackedB[];
+  packs: PackCache;
   /** Bytes reserved for `packs` at offset `ALIGN`; it grows up to PACK_CACHE_MAX_BYTES. */
   packBytes: number;
 }
 
-/** A packed right operand kept in wasm memory, keyed by the caller's array object. */
+/**
+ * Packed right operands kept in wasm memory, keyed by the caller's buffer object in a
+ * `WeakMap`. Not a `WeakRef`: creating or dereferencing one keeps its target alive until
+ * the current synchronous job ends, so a training loop without `await` kept every weight
+ * it ever multiplied (and the 2 MiB slab each small one is a view of) alive: 56 MB grew
+ * to 1.9 GB in 2,000 steps. A `WeakMap` entry never keeps its key alive, and dies with it.
+ */
+interface PackCache {
+  readonly byBuffer: WeakMap<Float32Array, PackedB[]>;
+  /** Packs of an older generation were overwritten when the area was reset. */
+  generation: number;
+  /** End (byte offset) of the last pack of this generation. */
+  top: number;
+}
+
+/** Where a packed right operand lives, and for which use of its buffer. */
 interface PackedB {
-  readonly source: WeakRef<Float32Array>;
+  readonly generation: number;
   readonly transB: boolean;
   readonly batch: number;
   readonly k: number;
   readonly n: number;
   /** Byte offset of the first matrix's packed panels. */
   readonly offset: number;
-  readonly bytes: number;
 }
 
 const ALIGN = 64;
@@ -79,6 +93,16 @@ const PACK_CACHE_MAX_BYTES = 4 << 20;
 
 let runtime: Runtime | null | undefined;
 let requestedThreads: number | undefined;
+/** How often `cacheB` operands were packed and how often a kept pack was reused. */
+const packCounts = { packed: 0, reused: 0 };
+
+/**
+ * Counts of right operands packed and of kept packs reused since start (tests check that
+ * a weight used at every time step is packed once).
+ */
+export function packStats(): { packed: number; reused: number } {
+  return { ...packCounts };
+}
 
 function tryMemory(shared: boolean): WebAssembly.Memory | undefined {
   // A shared memory is reserved at its maximum up front; retry smaller where address
@@ -129,7 +153,7 @@ function createRuntime(): Runtime | null {
         mainCanBlock: canBlock(),
         workers: [],
         f32: new Float32Array(memory.buffer),
-        packs: [],
+        packs: { byBuffer: new WeakMap(), generation: 0, top: ALIGN },
         packBytes: 0,
       };
     } catch {
@@ -246,8 +270,9 @@ export interface MatmulF32Options {
 
 /**
  * The packed form of `b` kept by an earlier call, or a place to keep it (`hit` false),
- * or undefined when it is too big to keep. Entries whose array was collected, or that no
- * longer fit, are dropped; the area is reset when full, so old entries cost nothing.
+ * or undefined when it is too big to keep. Packs are bump-allocated; when the area is
+ * full it starts over with a new generation, which invalidates every older pack (those of
+ * collected buffers included, so their space costs nothing for long).
  */
 function lookupPackedB(
   rt: Runtime,
@@ -258,21 +283,28 @@ function lookupPackedB(
   n: number,
   bytes: number,
 ): { offset: number; hit: boolean } | undefined {
-  const found = rt.packs.find(
-    (e) =>
-      e.source.deref() === b && e.transB === transB && e.batch === batch && e.k === k && e.n === n,
+  const cache = rt.packs;
+  const list = (cache.byBuffer.get(b) ?? []).filter((e) => e.generation === cache.generation);
+  const found = list.find(
+    (e) => e.transB === transB && e.batch === batch && e.k === k && e.n === n,
   );
-  if (found) return { offset: found.offset, hit: true };
-  if (bytes > PACK_CACHE_MAX_BYTES / 4) return undefined;
-  rt.packs = rt.packs.filter((e) => e.source.deref() !== undefined);
-  let end = rt.packs.reduce((top, e) => Math.max(top, e.offset + e.bytes), ALIGN);
-  if (end + bytes > ALIGN + PACK_CACHE_MAX_BYTES) {
-    rt.packs = [];
-    end = ALIGN;
+  if (found) {
+    packCounts.reused++;
+    return { offset: found.offset, hit: true };
   }
-  rt.packBytes = Math.max(rt.packBytes, end + bytes - ALIGN);
-  rt.packs.push({ source: new WeakRef(b), transB, batch, k, n, offset: end, bytes });
-  return { offset: end, hit: false };
+  if (bytes > PACK_CACHE_MAX_BYTES / 4) return undefined;
+  packCounts.packed++;
+  if (cache.top + bytes > ALIGN + PACK_CACHE_MAX_BYTES) {
+    cache.generation++;
+    cache.top = ALIGN;
+    list.length = 0;
+  }
+  const offset = cache.top;
+  cache.top = roundUp(offset + bytes, ALIGN);
+  rt.packBytes = Math.max(rt.packBytes, cache.top - ALIGN);
+  list.push({ generation: cache.generation, transB, batch, k, n, offset });
+  cache.byBuffer.set(b, list);
+  return { offset, hit: false };
 }
 
 /**
