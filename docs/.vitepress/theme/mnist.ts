@@ -9,8 +9,26 @@ import { buildModel } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
 import * as jt from '@jute/tensor';
 
-/** A loaded classifier: 28×28 ink in [0, 1] (white on black) → ten class probabilities. */
-export type Classifier = (digit: Float32Array) => number[];
+/**
+ * A loaded classifier: 28×28 ink in [0, 1] (white on black) → ten class probabilities.
+ * Asynchronous, because on WebGPU the probabilities are read back from the device.
+ */
+export type Classifier = (digit: Float32Array) => Promise<number[]>;
+
+/**
+ * Picks WebGPU when the browser has it, else keeps the default backend (WebAssembly or
+ * CPU). Returns what ran, for the page to show.
+ */
+export async function chooseBackend(): Promise<string> {
+  try {
+    const gpu = await jt.webgpuBackend();
+    jt.setBackend(gpu);
+    return `WebGPU (${gpu.device})`;
+  } catch (e) {
+    if (!(e instanceof jt.WebGpuUnavailableError)) throw e;
+    return jt.getBackend().name === 'cpu' ? 'CPU (TypeScript)' : 'WebAssembly';
+  }
+}
 
 /** Builds the CNN and loads its weights from the safetensors file at `url`. */
 export async function loadClassifier(url: string): Promise<Classifier> {
@@ -23,9 +41,9 @@ export async function loadClassifier(url: string): Promise<Classifier> {
   const restored = data.restoreInto(init.params, decoded.right.tensors);
   if (restored._tag === 'Left') throw data.dataErrorToError(restored.left);
   const params = restored.right;
-  return (digit) => {
+  return async (digit) => {
     const x = jt.array(digit, { shape: [1, 28, 28, 1] });
     const { y } = model.apply(params, x, { state: init.state, training: false });
-    return Array.from(jt.softmax(y).data());
+    return Array.from(await jt.softmax(y).dataAsync());
   };
 }

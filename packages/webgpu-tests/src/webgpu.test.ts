@@ -70,8 +70,11 @@ describe.skipIf(!haveChromium)('WebGPU backend in headless Chromium', () => {
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => 'runSuite' in globalThis);
-    result = (await page.evaluate(() =>
-      (globalThis as unknown as { runSuite: () => Promise<unknown> }).runSuite(),
+    // JUTE_WEBGPU_ONLY=<text> runs only the cases whose name contains it (for debugging).
+    const only = process.env.JUTE_WEBGPU_ONLY;
+    result = (await page.evaluate(
+      (o) => (globalThis as unknown as { runSuite: (o?: string) => Promise<unknown> }).runSuite(o),
+      only,
     )) as SuiteResult;
   }, 240_000);
 

@@ -57,12 +57,19 @@ export interface EwKernel {
 // compilers may assume floats are finite.
 const PRELUDE = `fn jute_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn jute_isfinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
-fn jute_max(a: f32, b: f32) -> f32 { return select(b, a, a > b || jute_isnan(a)); }
-fn jute_min(a: f32, b: f32) -> f32 { return select(b, a, a < b || jute_isnan(a)); }
+fn jute_max(a: f32, b: f32) -> f32 { return select(b, a, (a > b && !jute_isnan(b)) || jute_isnan(a)); }
+fn jute_min(a: f32, b: f32) -> f32 { return select(b, a, (a < b && !jute_isnan(b)) || jute_isnan(a)); }
+fn jute_log(x: f32) -> f32 { return select(log(x), jute_bits(0x7fc00000u), x < 0.0); }
+fn jute_sqrt(x: f32) -> f32 { return select(sqrt(x), jute_bits(0x7fc00000u), x < 0.0); }
 fn jute_sign(x: f32) -> f32 { return select(select(x, -1.0, x < 0.0), 1.0, x > 0.0); }
+fn jute_exp(x: f32) -> f32 {
+  // Near overflow some GPUs' exp (exp2 of x·log2 e) overflows early; squaring a half does not.
+  if (x > 80.0 && !jute_isnan(x)) { let h = exp(0.5 * x); return h * h; }
+  return exp(x);
+}
 fn jute_expm1(x: f32) -> f32 {
   // Kahan's trick: exact where exp(x) rounds to 1, accurate elsewhere.
-  if (x > 80.0) { return exp(x); }
+  if (x > 80.0 && !jute_isnan(x)) { return jute_exp(x); }
   let u = exp(x);
   if (u == 1.0) { return x; }
   let um1 = u - 1.0;
@@ -72,6 +79,7 @@ fn jute_expm1(x: f32) -> f32 {
 fn jute_log1p(x: f32) -> f32 {
   let u = 1.0 + x;
   if (u == 1.0) { return x; }
+  if (!jute_isfinite(u) || u < 0.0) { return select(u, jute_bits(0x7fc00000u), u < 0.0); }
   if (u > 1e30) { return log(u); }
   return log(u) * x / (u - 1.0);
 }
@@ -115,27 +123,38 @@ fn jute_pow(a: f32, b: f32) -> f32 {
 }
 `;
 
+/** A float32 unary op, NaN operands aside. */
+function floatUnary(prim: UnaryPrimitive, x: string): string {
+  switch (prim) {
+    case 'neg':
+      return `(-${x})`;
+    case 'rsqrt':
+      return `(1.0 / jute_sqrt(${x}))`;
+    case 'log':
+    case 'sqrt':
+    case 'exp':
+    case 'expm1':
+    case 'log1p':
+    case 'tanh':
+    case 'logistic':
+    case 'erf':
+    case 'sign':
+      return `jute_${prim}(${x})`;
+    default:
+      return `${prim}(${x})`;
+  }
+}
+
 function unaryExpr(prim: UnaryPrimitive, dtype: DType, x: string): string {
   const t = wgslType(dtype, prim);
   if (prim === 'not')
     return t === 'u32' ? `(1u - ${x})` : `select(${t}(0), ${t}(1), ${x} == ${t}(0))`;
   if (prim === 'is_finite') return t === 'f32' ? `select(0u, 1u, jute_isfinite(${x}))` : '1u';
   if (t === 'f32') {
-    switch (prim) {
-      case 'neg':
-        return `(-${x})`;
-      case 'rsqrt':
-        return `(1.0 / sqrt(${x}))`;
-      case 'expm1':
-      case 'log1p':
-      case 'tanh':
-      case 'logistic':
-      case 'erf':
-      case 'sign':
-        return `jute_${prim}(${x})`;
-      default:
-        return `${prim}(${x})`;
-    }
+    // WGSL's builtins need not propagate NaN (SwiftShader: exp(NaN) = inf, log(NaN) = 89),
+    // so a NaN operand passes through explicitly.
+    const e = floatUnary(prim, x);
+    return prim === 'neg' || prim === 'abs' ? e : `select(${e}, ${x}, jute_isnan(${x}))`;
   }
   if (t === 'i32') {
     switch (prim) {
@@ -167,6 +186,13 @@ function binaryExpr(prim: BinaryPrimitive, dtype: DType, a: string, b: string): 
     gt: '>',
     ge: '>=',
   };
+  // Compilers may assume floats are never NaN (SwiftShader gives NaN > 80 as true), so
+  // NaN operands are decided explicitly: unequal to everything, unordered.
+  if (t === 'f32' && prim in cmp) {
+    const nan = `(jute_isnan(${a}) || jute_isnan(${b}))`;
+    const c = `${a} ${cmp[prim as keyof typeof cmp]} ${b}`;
+    return prim === 'ne' ? `select(0u, 1u, ${c} || ${nan})` : `select(0u, 1u, ${c} && !${nan})`;
+  }
   if (prim in cmp) return `select(0u, 1u, ${a} ${cmp[prim as keyof typeof cmp]} ${b})`;
   switch (prim) {
     case 'add':
@@ -197,7 +223,10 @@ function castExpr(from: DType, to: DType, x: string): string {
   const tf = wgslType(from, 'cast');
   const tt = wgslType(to, 'cast');
   if (tf === tt) return x;
-  if (tt === 'u32') return `select(0u, 1u, ${x} != ${tf}(0))`;
+  if (tt === 'u32')
+    return tf === 'f32'
+      ? `select(0u, 1u, ${x} != 0.0 || jute_isnan(${x}))`
+      : `select(0u, 1u, ${x} != ${tf}(0))`;
   if (tt === 'i32' && tf === 'f32') return `select(i32(trunc(${x})), 0, jute_isnan(${x}))`;
   return `${tt}(${x})`;
 }

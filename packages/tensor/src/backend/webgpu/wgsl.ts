@@ -40,7 +40,8 @@ export function literal(value: number, dtype: DType): string {
 }
 
 /** Declares `jute_bits`, which `literal` uses for NaN and infinities; every kernel includes it. */
-export const BITS_FN = 'fn jute_bits(b: u32) -> f32 { return bitcast<f32>(b); }';
+export const BITS_FN = `var<private> jute_zero: u32 = 0u;
+fn jute_bits(b: u32) -> f32 { return bitcast<f32>(b | jute_zero); }`;
 
 /** A storage binding declaration. */
 export function binding(i: number, name: string, type: string, write: boolean): string {
@@ -52,6 +53,9 @@ export function elementMain(n: number, body: string): string {
   return `${BITS_FN}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // A zero the compiler cannot see through: compilers that assume finite floats would
+  // otherwise fold infinities and NaN made from constant bits into anything.
+  jute_zero = nwg.z - 1u;
   let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;
   if (i >= ${n}u) { return; }
 ${body}
