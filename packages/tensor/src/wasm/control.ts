@@ -42,13 +42,28 @@ export const Ctl = {
   PER_MATRIX: 27,
   /** Unused slot (kept so indices stay stable). */
   RESERVED: 22,
+  /**
+   * 0, or 1 + the id of the first thread whose ticket threw during the current job
+   * (the calling thread is id 0). Set, the job's remaining tickets are skipped, and the
+   * caller throws once all are accounted for.
+   */
+  ERROR: 28,
+  /** Test hook: while 1, the next ticket a worker claims throws (see `injectWorkerFault`). */
+  FAULT: 29,
+  /** Length of the message of the error in `ERROR`, stored as UTF-16 code units at `ERROR_MSG`. */
+  ERROR_LEN: 30,
   /** Per-thread count of tickets run (index STATS + thread id); tests read it. */
   STATS: 32,
   /** Per-thread flag: 1 once worker `id` has instantiated the module (READY + id). */
   READY: 32 + 64,
+  /** First of ERROR_MSG_MAX slots holding the failed worker's message. */
+  ERROR_MSG: 32 + 64 + 64,
   /** Length of the control block in Int32 elements. */
-  LENGTH: 32 + 64 + 64,
+  LENGTH: 32 + 64 + 64 + 256,
 } as const;
 
 /** Most threads (main included) the control block has stats slots for. */
 export const MAX_THREADS = 64;
+
+/** Code units of a worker's error message the control block keeps. */
+export const ERROR_MSG_MAX = 256;

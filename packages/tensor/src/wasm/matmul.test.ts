@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JuteError } from '../core/errors';
 import {
+  clearWorkerFault,
   getNumThreads,
+  injectWorkerFault,
   matmulF32,
   matmulF32Batched,
   matmulF32Into,
@@ -302,6 +305,40 @@ describe('matmulF32 (worker pool)', () => {
     const b = randomArray(k * n, 2);
     const before = threadTicketCounts();
     for (let rep = 0; rep < 30; rep++) matmulF32(a, b, m, k, n);
+    const after = threadTicketCounts();
+    const byWorkers = after.slice(1).reduce((s, x, i) => s + x - (before[i + 1] ?? 0), 0);
+    expect(byWorkers).toBeGreaterThan(0);
+  });
+
+  it('throws in the caller when a worker fails inside a kernel, and keeps working', () => {
+    // Regression: a worker that threw never finished its ticket, so the caller waited
+    // forever in Atomics.wait.
+    const [m, k, n] = [512, 256, 512];
+    const a = randomArray(m * k, 31);
+    const b = randomArray(k * n, 32);
+    const want = reference(a, b, m, k, n);
+    expect(injectWorkerFault()).toBe(true);
+    let caught: unknown;
+    // The fault fires on the first ticket a worker claims; the calling thread may take
+    // every ticket of a job before a worker wakes, so try a few jobs.
+    for (let rep = 0; rep < 50 && caught === undefined; rep++) {
+      const out = new Float32Array(m * n).fill(7);
+      try {
+        matmulF32Into(out, a, b, m, k, n);
+      } catch (e) {
+        caught = e;
+        // The caller's buffer is not half-written.
+        expect(out.every((v) => v === 7)).toBe(true);
+      }
+    }
+    clearWorkerFault();
+    expect(caught).toBeInstanceOf(JuteError);
+    expect(String((caught as Error).message)).toMatch(
+      /matmul: pool worker \d+ failed: .*fault injected by the test hook/,
+    );
+    // The same pool serves the next jobs, workers included.
+    const before = threadTicketCounts();
+    for (let rep = 0; rep < 10; rep++) expectClose(matmulF32(a, b, m, k, n), want, k);
     const after = threadTicketCounts();
     const byWorkers = after.slice(1).reduce((s, x, i) => s + x - (before[i + 1] ?? 0), 0);
     expect(byWorkers).toBeGreaterThan(0);

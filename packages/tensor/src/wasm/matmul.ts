@@ -1,3 +1,4 @@
+import { JuteError } from '../core/errors';
 import { Ctl, MAX_THREADS } from './control';
 import {
   buildMatmulModule,
@@ -504,11 +505,20 @@ function runParallel(
   Atomics.add(ctl, Ctl.GEN, 1); // even: published
   Atomics.notify(ctl, Ctl.GEN);
 
+  // A ticket that throws still counts as done (here and in the workers), so nobody waits
+  // for it forever; the first failure is recorded in ERROR and later tickets are skipped.
+  let ownError: unknown;
   for (;;) {
     const cur = Atomics.load(ctl, Ctl.NEXT);
     if ((cur - base) >>> 0 >= count) break;
     if (Atomics.compareExchange(ctl, Ctl.NEXT, cur, (cur + 1) | 0) !== cur) continue;
-    runTicket((cur - base) >>> 0);
+    if (Atomics.load(ctl, Ctl.ERROR) === 0) {
+      try {
+        runTicket((cur - base) >>> 0);
+      } catch (e) {
+        if (Atomics.compareExchange(ctl, Ctl.ERROR, 0, 1) === 0) ownError = e;
+      }
+    }
     Atomics.add(ctl, Ctl.STATS, 1);
     Atomics.add(ctl, Ctl.DONE, 1);
   }
@@ -521,6 +531,32 @@ function runParallel(
     if (spins < 20_000 || !rt.mainCanBlock) spins++;
     else Atomics.wait(ctl, Ctl.DONE, done);
   }
+  const failed = Atomics.load(ctl, Ctl.ERROR);
+  if (failed === 0) return;
+  // Every ticket is accounted for, so the pool is idle and ready for the next job.
+  Atomics.store(ctl, Ctl.ERROR, 0);
+  if (failed === 1) throw ownError;
+  const len = Atomics.load(ctl, Ctl.ERROR_LEN);
+  const text = String.fromCharCode(...ctl.subarray(Ctl.ERROR_MSG, Ctl.ERROR_MSG + len));
+  throw new JuteError(`matmul: pool worker ${failed - 1} failed: ${text}`);
+}
+
+/**
+ * Test hook: the next matmul ticket a pool worker claims throws inside the worker, as a
+ * kernel fault would. The caller must see the error, and the pool must keep working.
+ * Returns false where there is no pool (no shared memory or threads).
+ */
+export function injectWorkerFault(): boolean {
+  const rt = getRuntime();
+  if (!rt?.spawn) return false;
+  Atomics.store(rt.ctl, Ctl.FAULT, 1);
+  return true;
+}
+
+/** Test hook: withdraws a fault `injectWorkerFault` armed that no worker has hit yet. */
+export function clearWorkerFault(): void {
+  const rt = getRuntime();
+  if (rt?.spawn) Atomics.store(rt.ctl, Ctl.FAULT, 0);
 }
 
 /**

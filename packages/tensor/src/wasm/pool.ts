@@ -74,8 +74,10 @@ export function workerSpawner(): ((init: WorkerInit) => PoolWorker) | undefined 
   if (wt) {
     return (init) => {
       const w = new wt.Worker(workerSource(), { eval: true });
-      // A worker that fails only stops taking tickets; the caller's thread finishes the
-      // job, so the error must not become an uncaught exception in the main thread.
+      // A ticket that throws is caught in the worker and reported to the caller through
+      // the control block. What is left (a worker that fails to start) only means fewer
+      // threads: the caller's thread takes the tickets, so it must not become an
+      // uncaught exception in the main thread.
       w.on('error', () => {});
       // Idle workers sit in Atomics.wait forever; they must not keep the process alive.
       w.unref();

@@ -1,4 +1,4 @@
-import { Ctl } from './control';
+import { Ctl, ERROR_MSG_MAX } from './control';
 
 /** How long an idle worker polls for the next job before it sleeps. */
 const SPIN_US = 200;
@@ -11,6 +11,10 @@ const SPIN_US = 200;
  * on the shared memory, then loops forever: wait for `GEN` to change, read a consistent
  * snapshot of the job, claim tickets until the job's range is used up. It never returns
  * to its event loop, so it is stopped with `terminate()`, never with a message.
+ *
+ * A ticket that throws still counts as done, so the caller never waits for it forever:
+ * the first failure records the thread and its message in the control block, the job's
+ * remaining tickets are skipped, and the caller throws. The worker keeps serving jobs.
  */
 export function workerSource(): string {
   const C = Ctl;
@@ -53,8 +57,23 @@ function runPool(d) {
       const bi = (t / perMatrix) | 0, tm = t - bi * perMatrix;
       const rc = (tm / colChunks) | 0, cc = tm - rc * colChunks;
       const r0 = rc * rows, j0 = cc * cols;
-      gemm(a + bi * aStride, rsA, csA, bp + bi * bpStride, c + bi * cStride, ldc, k, kPad,
-        r0, Math.min(m, r0 + rows), j0, Math.min(n, j0 + cols), ap, tmp, acc);
+      if (L(${C.ERROR}) === 0) {
+        try {
+          if (L(${C.FAULT}) === 1 && Atomics.compareExchange(ctl, ${C.FAULT}, 1, 0) === 1) {
+            throw new Error('fault injected by the test hook');
+          }
+          gemm(a + bi * aStride, rsA, csA, bp + bi * bpStride, c + bi * cStride, ldc, k, kPad,
+            r0, Math.min(m, r0 + rows), j0, Math.min(n, j0 + cols), ap, tmp, acc);
+        } catch (e) {
+          if (Atomics.compareExchange(ctl, ${C.ERROR}, 0, id + 1) === 0) {
+            let text = 'unknown error';
+            try { text = String(e && e.stack ? e.stack : e); } catch {}
+            const len = Math.min(text.length, ${ERROR_MSG_MAX});
+            for (let i = 0; i < len; i++) ctl[${C.ERROR_MSG} + i] = text.charCodeAt(i);
+            Atomics.store(ctl, ${C.ERROR_LEN}, len);
+          }
+        }
+      }
       Atomics.add(ctl, ${C.STATS} + id, 1);
       const done = (Atomics.add(ctl, ${C.DONE}, 1) + 1) | 0;
       if (((done - doneBase) >>> 0) === count) Atomics.notify(ctl, ${C.DONE});
