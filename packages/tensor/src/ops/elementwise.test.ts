@@ -102,6 +102,10 @@ describe('arithmetic', () => {
     expectClose(jt.softplus(f32([-1000, 0, 1000])), [0, Math.log(2), 1000]);
     expect(jt.relu(f32([-1, 0, 2])).toArray()).toEqual([0, 0, 2]);
     expect(jt.relu(i32([-1, 3])).dtype).toBe('int32');
+    // NaN stays NaN (as in JAX and PyTorch), infinities keep their sign's answer.
+    const r = jt.relu(f32([Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]));
+    expect(Array.from(r.data())).toEqual([Number.NaN, 0, Number.POSITIVE_INFINITY]);
+    expect(jt.relu(f32([[Number.NaN, -3]])).toArray()).toEqual([[Number.NaN, 0]]);
   });
 
   it('round is half to even; sign keeps NaN and zero', () => {

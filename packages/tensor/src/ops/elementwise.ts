@@ -194,11 +194,16 @@ export const clip = (x: ArrayLike, lo: ArrayLike, hi: ArrayLike): Array =>
 /** The identity whose gradient is zero: treats `x` as a constant. @example jt.stopGradient(x) */
 export const stopGradient = (x: ArrayLike): Array => bind1('stop_gradient', [asArray(x)], NONE);
 
-/** `max(x, 0)`. @example jt.relu(x) */
+/**
+ * `max(x, 0)`; NaN stays NaN and the derivative at 0 is 0, as `jax.nn.relu`.
+ * @example jt.relu(x)
+ */
 export const relu = (x: ArrayLike): Array => {
   const a = asArray(x);
-  // A select, not max(x, 0), so the gradient at 0 is 0 (as in JAX) rather than 1/2.
-  return where(greater(a, 0), a, 0);
+  // A select, not max(x, 0), so the gradient at 0 is 0 (as in JAX) rather than 1/2; on
+  // `x <= 0`, which is false for NaN, so NaN passes through instead of becoming 0 and
+  // hiding a divergence (as `where(x > 0, x, 0)` did).
+  return where(lessEqual(a, 0), 0, a);
 };
 
 /** `log(1 + e^x)`, computed stably. @example jt.softplus(x) */
