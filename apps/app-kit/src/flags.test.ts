@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFlags, usage } from './flags';
 
 const specs = {
-  epochs: { type: 'number', help: 'Epochs', default: 3, integer: true, min: 1 },
+  epochs: { type: 'number', help: 'Epochs', default: 3, integer: true, min: 1, max: 1000 },
   lr: { type: 'number', help: 'Learning rate', default: 0.001 },
   model: { type: 'string', help: 'Model', default: 'cnn', choices: ['mlp', 'cnn'] },
   out: { type: 'string', help: 'Checkpoint' },
@@ -40,6 +40,7 @@ describe('parseFlags', () => {
     [['--epochs', 'x'], '--epochs expects a number'],
     [['--epochs', '1.5'], '--epochs expects an integer'],
     [['--epochs', '0'], '--epochs must be at least 1'],
+    [['--epochs', '1e8'], '--epochs must be at most 1000, got 1e8'],
     [['--model', 'rnn'], '--model must be one of mlp, cnn'],
     [['--out'], '--out needs a value'],
   ])('rejects %j with a one-line message', (argv, message) => {

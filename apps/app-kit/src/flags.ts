@@ -8,6 +8,8 @@ export type FlagSpec =
       readonly default?: number;
       readonly integer?: boolean;
       readonly min?: number;
+      /** Largest accepted value; bounds flags that size an allocation or a loop. */
+      readonly max?: number;
     }
   | {
       readonly type: 'string';
@@ -61,6 +63,8 @@ function parseValue(
       return E.left(usageError(`--${kebab(name)} expects an integer, got '${raw}'`));
     if (spec.min !== undefined && v < spec.min)
       return E.left(usageError(`--${kebab(name)} must be at least ${spec.min}, got ${raw}`));
+    if (spec.max !== undefined && v > spec.max)
+      return E.left(usageError(`--${kebab(name)} must be at most ${spec.max}, got ${raw}`));
     return E.right(v);
   }
   if (spec.type === 'string' && spec.choices && !spec.choices.includes(raw)) {

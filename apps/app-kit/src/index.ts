@@ -1,6 +1,15 @@
 export { type CommandArgs, type CommandSpec, fail, parseCommand, userPath } from './cli';
 export { centreDigit } from './digit';
 export {
+  DivergedError,
+  describeNonFinite,
+  firstNonFinite,
+  type NonFinite,
+  requireFinite,
+  requireFiniteLoss,
+  requireFiniteTree,
+} from './finite';
+export {
   type FlagSpec,
   type FlagSpecs,
   type Flags,
