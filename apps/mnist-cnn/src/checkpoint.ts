@@ -1,3 +1,4 @@
+import { describeNonFinite, firstNonFinite } from '@jute/app-kit';
 import type { ModelKind } from '@jute/app-kit/mnist-model';
 import * as data from '@jute/data';
 import type * as jt from '@jute/tensor';
@@ -39,7 +40,7 @@ export const saveCheckpoint = (
 
 /**
  * Reads a checkpoint into the structure of `template`; a checkpoint of another model or
- * architecture is an error naming the mismatch.
+ * architecture, or one holding NaN or infinite values, is an error naming the problem.
  */
 export const loadCheckpoint = <T extends Partial<TrainState>>(
   path: string,
@@ -50,6 +51,12 @@ export const loadCheckpoint = <T extends Partial<TrainState>>(
     data.readSafetensors(path),
     TE.mapLeft(fromData),
     TE.flatMapEither(({ tensors, metadata }) => {
+      // A diverged run's weights would still "predict" (argmax over NaN is -1 or 0).
+      const bad = firstNonFinite(tensors);
+      if (bad !== undefined)
+        return E.left(
+          appError(`${path}: the checkpoint holds non-finite values: ${describeNonFinite(bad)}`),
+        );
       if (metadata.model !== undefined && metadata.model !== model) {
         return E.left(
           appError(`${path}: checkpoint is for --model ${metadata.model}, not ${model}`),

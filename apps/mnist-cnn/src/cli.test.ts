@@ -54,10 +54,12 @@ async function testImagePng(index: number): Promise<Buffer> {
   return PNG.sync.write(png);
 }
 
-/** `predicted digit: 7 (true label 7)` then ten `  d:  12.34% ███` lines. */
+/** `predicted digit: 7 (confidence 98.10%, true label 7)` then ten `  d:  12.34% ███` lines. */
 function parsePrediction(stdout: string) {
   const lines = stdout.trim().split('\n');
-  const head = /^predicted digit: (\d)(?: \(true label (\d)\))?$/.exec(lines[0]!);
+  const head = /^predicted digit: (\d) \(confidence ([\d.]+)%(?:, true label (\d))?\)$/.exec(
+    lines[0]!,
+  );
   const probs = lines.slice(1).map((l) => {
     const m = /^\s+(\d): +([\d.]+)%/.exec(l);
     if (!m) throw new Error(`unexpected line ${JSON.stringify(l)}`);
@@ -130,12 +132,14 @@ describe('mnist-cnn predict', () => {
     expect(r.code).toBe(0);
     byIndex = parsePrediction(r.stdout);
     expect(byIndex.head).not.toBeNull();
-    expect(byIndex.head![2]).toMatch(/^\d$/);
+    expect(byIndex.head![3]).toMatch(/^\d$/);
     expect(byIndex.probs.map((p) => p.digit)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const total = byIndex.probs.reduce((s, p) => s + p.p, 0);
     expect(total).toBeCloseTo(1, 2);
     const best = byIndex.probs.reduce((a, b) => (b.p > a.p ? b : a));
     expect(String(best.digit)).toBe(byIndex.head![1]);
+    // The confidence printed is the winning class's probability.
+    expect(Number(byIndex.head![2]) / 100).toBeCloseTo(best.p, 3);
   });
 
   it('a PNG of the same digit, larger and dark on light, gets the same class', async () => {
@@ -144,7 +148,7 @@ describe('mnist-cnn predict', () => {
     const r = await cli('predict', '--checkpoint', ckpt, '--model', 'mlp', png);
     expect(r.code).toBe(0);
     const got = parsePrediction(r.stdout);
-    expect(got.head![2]).toBeUndefined();
+    expect(got.head![3]).toBeUndefined();
     expect(got.head![1]).toBe(byIndex.head![1]);
   });
 });
@@ -153,6 +157,9 @@ describe('errors', () => {
   const files = {
     garbage: () => join(dir, 'garbage.safetensors'),
     wrongShape: () => join(dir, 'wrong-shape.safetensors'),
+    nan: () => join(dir, 'nan.safetensors'),
+    blank: () => join(dir, 'blank.png'),
+    huge: () => join(dir, 'huge.png'),
   };
   beforeAll(async () => {
     await writeFile(files.garbage(), Buffer.from('\x10\x00\x00\x00\x00\x00\x00\x00{"a": garbage}'));
@@ -166,6 +173,27 @@ describe('errors', () => {
       { model: 'cnn', epoch: 1, step: 1 },
     )();
     if (E.isLeft(saved)) throw new Error(saved.left.message);
+    // What a diverged run used to save: an MLP whose weights are NaN (predict said "-1").
+    const mlp = buildModel('mlp').init(jt.random.key(0), [1, 28, 28, 1]);
+    const nanParams = jt.tree.map((x: jt.Array) => jt.mul(x, Number.NaN), mlp.params);
+    const nanSaved = await saveCheckpoint(
+      files.nan(),
+      { params: nanParams, state: mlp.state, optState: {} },
+      { model: 'mlp', epoch: 1, step: 1 },
+    )();
+    if (E.isLeft(nanSaved)) throw new Error(nanSaved.left.message);
+    const white = new PNG({ width: 28, height: 28 });
+    white.data.fill(255);
+    await writeFile(files.blank(), PNG.sync.write(white));
+    // Signature and an IHDR claiming 30000×30000: 33 bytes that used to cost 10 GB.
+    const huge = Buffer.alloc(33);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(huge);
+    huge.writeUInt32BE(13, 8);
+    huge.write('IHDR', 12, 'latin1');
+    huge.writeUInt32BE(30000, 16);
+    huge.writeUInt32BE(30000, 20);
+    huge.set([8, 6, 0, 0, 0], 24);
+    await writeFile(files.huge(), huge);
   });
 
   // Each case: the arguments, and what the one error line must say.
@@ -202,6 +230,21 @@ describe('errors', () => {
     ['a missing --data dir', () => ['--data', join(dir, 'no-such-dir')], /no-such-dir/],
     ['predict without a source', () => ['predict', '--checkpoint', ckpt], /exactly one of/],
     [
+      'a checkpoint holding NaN',
+      () => ['predict', '--checkpoint', files.nan(), '--model', 'mlp', '--index', '0'],
+      /nan\.safetensors: the checkpoint holds non-finite values: '.*' holds \d+ non-finite values/,
+    ],
+    [
+      'a blank PNG',
+      () => ['predict', '--checkpoint', ckpt, '--model', 'mlp', files.blank()],
+      /blank\.png: the image has no ink/,
+    ],
+    [
+      'a PNG claiming 30000×30000 pixels',
+      () => ['predict', '--checkpoint', ckpt, '--model', 'mlp', files.huge()],
+      /huge\.png: the image is 30000×30000 pixels; the largest accepted is 4096×4096/,
+    ],
+    [
       'a missing PNG',
       () => ['predict', '--checkpoint', ckpt, '--model', 'mlp', join(dir, 'absent.png')],
       /absent\.png: no such file$/,
@@ -218,4 +261,28 @@ describe('errors', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
   });
+});
+
+describe('a diverging run', () => {
+  it('stops at the first non-finite loss, exits non-zero with one error line, keeps the checkpoint', async () => {
+    // Resume the good checkpoint into a copy with an absurd learning rate: Adam's first
+    // update moves every weight by about 1e30, and float32 logits overflow at once.
+    const out = join(dir, 'diverge.safetensors');
+    await writeFile(out, await readFile(ckpt));
+    const before = await readFile(out);
+    const r = await cli(
+      ...['--model', 'mlp', '--limit', '256', '--epochs', '3', '--batch-size', '64'],
+      ...['--lr', '1e30', '--resume', out, '--out', out],
+    );
+    expect(r.code).not.toBe(0);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^error: training diverged: (loss (NaN|-?Infinity) at epoch 3, step \d+|.* in the parameters after epoch 3); stopped without saving it/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // No report for a model that diverged, and the last good checkpoint is intact.
+    expect(r.stdout).toBe('');
+    expect((await readFile(out)).equals(before)).toBe(true);
+  }, 120_000);
 });

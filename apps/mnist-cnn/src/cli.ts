@@ -192,6 +192,9 @@ async function train(argv: string[]): Promise<void> {
   if (f.plot) console.error(`curves: ${f.plot}`);
 }
 
+/** Below this probability for the predicted class, `predict` warns that it is a guess. */
+const LOW_CONFIDENCE = 0.5;
+
 async function predictCommand(argv: string[]): Promise<void> {
   const args = parseCommand(
     {
@@ -218,7 +221,14 @@ async function predictCommand(argv: string[]): Promise<void> {
   })();
   if (E.isLeft(result)) return fail(result.left);
   const { digit, probabilities, label } = result.right;
-  console.log(`predicted digit: ${digit}${label !== undefined ? ` (true label ${label})` : ''}`);
+  const confidence = probabilities[digit]!;
+  console.log(
+    `predicted digit: ${digit} (confidence ${(100 * confidence).toFixed(2)}%${label !== undefined ? `, true label ${label}` : ''})`,
+  );
+  if (confidence < LOW_CONFIDENCE)
+    console.error(
+      `warning: low confidence (${(100 * confidence).toFixed(1)}% < ${100 * LOW_CONFIDENCE}%): the image may not be one handwritten digit`,
+    );
   probabilities.forEach((p, d) => {
     console.log(`  ${d}: ${(100 * p).toFixed(2).padStart(6)}% ${'█'.repeat(Math.round(p * 40))}`);
   });

@@ -69,17 +69,22 @@ export function predict(o: PredictOptions): TE.TaskEither<AppError, Prediction> 
     TE.flatMap(({ train }) =>
       pipe(
         imageFrom(o.source),
-        TE.map(({ image, label }) => {
+        TE.flatMapEither(({ image, label }) => {
           const { y } = model.apply(train.params, image, {
             state: train.state,
             training: false,
           });
           const probabilities = jt.softmax(y).data();
           const probs = Array.from(probabilities);
+          // NaN anywhere makes max NaN and indexOf -1: never print "digit -1".
+          if (!probs.every(Number.isFinite))
+            return E.left(appError('the model produced non-finite outputs for this image'));
           const digit = probs.indexOf(Math.max(...probs));
-          return label === undefined
-            ? { digit, probabilities: probs }
-            : { digit, probabilities: probs, label };
+          return E.right(
+            label === undefined
+              ? { digit, probabilities: probs }
+              : { digit, probabilities: probs, label },
+          );
         }),
       ),
     ),

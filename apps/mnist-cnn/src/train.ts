@@ -1,4 +1,4 @@
-import { progressBar } from '@jute/app-kit';
+import { progressBar, requireFiniteLoss, requireFiniteTree } from '@jute/app-kit';
 import { jit, valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
 import type * as datasets from '@jute/datasets';
@@ -105,7 +105,11 @@ export interface TrainOptions {
   ) => { x: jt.Array; y: jt.Array };
 }
 
-/** Trains epoch by epoch with a progress bar, evaluating on the test split after each. */
+/**
+ * Trains epoch by epoch with a progress bar, evaluating on the test split after each.
+ * Throws `DivergedError` (from `@jute/app-kit`) at the first non-finite loss, or when the
+ * parameters are no longer finite at the end of an epoch, before `onEpoch` saves them.
+ */
 export async function trainLoop(
   initial: TrainState,
   o: TrainOptions,
@@ -139,6 +143,8 @@ export async function trainLoop(
         ? o.prepareBatch(batch.x, batch.y, jt.random.foldIn(attackKey!, e * steps + i), state)
         : batch;
       const r = step(state, x, y, jt.random.foldIn(dropoutKey!, e * steps + i));
+      // Stop at the first non-finite loss: the state it produced is not kept, nor saved.
+      requireFiniteLoss(r.loss, `epoch ${e + 1}, step ${i + 1}`);
       state = r.next;
       lossSum += r.loss;
       correct += r.correct;
@@ -167,6 +173,8 @@ export async function trainLoop(
       'ex/s': stats.examplesPerSecond.toFixed(0),
     });
     history.push(stats);
+    // The last update can overflow the weights while its loss was still finite.
+    requireFiniteTree(state.params, `in the parameters after epoch ${e + 1}`);
     await o.onEpoch(state, stats, (e + 1) * steps);
   }
   return { state, history };
