@@ -1,3 +1,4 @@
+import { describeNonFinite, firstNonFinite } from '@jute/app-kit';
 import * as data from '@jute/data';
 import type * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
@@ -108,9 +109,20 @@ function parseMeta(
   });
 }
 
+/** A diverged run's weights sample garbage (or crash): refuse them, naming the tensor. */
+function finiteTensors(path: string, tensors: Readonly<Record<string, jt.Array>>) {
+  const bad = firstNonFinite(tensors);
+  return bad === undefined
+    ? E.right(tensors)
+    : E.left(
+        appError(`${path}: the checkpoint holds non-finite values: ${describeNonFinite(bad)}`),
+      );
+}
+
 /**
- * Reads a checkpoint written by {@link saveCheckpoint}; a file that is not one, or whose
- * tensors do not fit the architecture its metadata names, is an error naming the problem.
+ * Reads a checkpoint written by {@link saveCheckpoint}; a file that is not one, whose
+ * tensors do not fit the architecture its metadata names, or that holds NaN or infinite
+ * values, is an error naming the problem.
  * @example
  * const ckpt = await loadCheckpoint('lstm.safetensors')();
  * if (E.isRight(ckpt)) ckpt.right.restore({ params: ckpt.right.model.init(jt.random.key(0)) });
@@ -121,7 +133,8 @@ export const loadCheckpoint = (path: string): TE.TaskEither<AppError, LoadedChec
     TE.mapLeft(fromData),
     TE.flatMapEither(({ tensors, metadata }) =>
       pipe(
-        parseMeta(path, metadata),
+        finiteTensors(path, tensors),
+        E.flatMap(() => parseMeta(path, metadata)),
         E.flatMap((meta) => {
           const vocab = data.charVocab(meta.chars.join(''));
           // Ids are positions in code-point order; a reordered list would scramble them.

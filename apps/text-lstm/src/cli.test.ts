@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,13 @@ beforeAll(async () => {
   )();
   if (saved._tag === 'Left') throw new Error(saved.left.message);
   await writeFile(join(dir, 'corrupt.safetensors'), 'not a safetensors file at all');
+  // What a diverged run used to save: the right architecture, every weight NaN.
+  const nanSaved = await saveCheckpoint(
+    join(dir, 'nan.safetensors'),
+    { params: jt.tree.map((x: jt.Array) => jt.mul(x, Number.NaN), params), optState: [] },
+    { ...config, chars: vocab.chars, epoch: 1, step: 1, validationLoss: Number.NaN },
+  )();
+  if (nanSaved._tag === 'Left') throw new Error(nanSaved.left.message);
   await data.writeSafetensors(
     join(dir, 'mnist.safetensors'),
     { w: jt.zeros([2]) },
@@ -88,6 +95,9 @@ describe.concurrent('bad input: one-line error, non-zero exit', () => {
       ['sample', '--checkpoint', '@tiny', '--temperature', '-1'],
       '--temperature must be at least 0',
     ],
+    // Used to die after a minute with a V8 heap-limit abort.
+    [['sample', '--checkpoint', '@tiny', '--length', '1e8'], '--length must be at most 100000'],
+    [['sample', '--checkpoint', '@nan'], 'nan.safetensors: the checkpoint holds non-finite values'],
   ])('%j', async (args, message) => {
     const argv = args.map((a) => (a.startsWith('@') ? join(dir, `${a.slice(1)}.safetensors`) : a));
     const r = await cli(...argv);
@@ -115,5 +125,25 @@ describe('train, then sample from the checkpoint', () => {
     expect(text.startsWith('a c')).toBe(true);
     expect([...text]).toHaveLength(33);
     expect([...text].every((c) => TEXT.includes(c))).toBe(true);
+  });
+});
+
+describe('a diverging run', () => {
+  it('stops at the first non-finite loss or perplexity, exits 1 with one error line, saves nothing', async () => {
+    // Adam moves every weight by about 1e30 per step: the validation loss comes out near
+    // 1e30 nats/char, whose perplexity overflows (it used to print "perplexity NaN/Infinity", exit 0).
+    const out = join(dir, 'diverged.safetensors');
+    const r = await cli(
+      ...['--corpus', corpus, '--epochs', '1', '--hidden', '8', '--embed', '4'],
+      ...['--batch-size', '2', '--seq-len', '8', '--lr', '1e30', '--out', out],
+    );
+    expect(r.code).toBe(1);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^error: training diverged: (loss|validation perplexity) (NaN|-?Infinity) at epoch 1\b.*; stopped without saving it/,
+    );
+    expect(r.stdout).toBe('');
+    await expect(stat(out)).rejects.toThrow();
   });
 });

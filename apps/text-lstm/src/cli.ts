@@ -8,7 +8,7 @@ import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { appError } from './errors';
 import { charLstm } from './model';
 import { formatReport } from './report';
-import { sample } from './sample';
+import { MAX_SAMPLE_LENGTH, sample } from './sample';
 import { type EpochStats, makeOptimizer, trainLoop } from './train';
 
 const trainFlags = {
@@ -59,7 +59,14 @@ const trainFlags = {
 const sampleFlags = {
   checkpoint: { type: 'string', help: 'Checkpoint written by training (--out)' },
   prompt: { type: 'string', help: 'Text to start from', default: 'The ' },
-  length: { type: 'number', help: 'Characters to generate', default: 300, integer: true, min: 0 },
+  length: {
+    type: 'number',
+    help: 'Characters to generate',
+    default: 300,
+    integer: true,
+    min: 0,
+    max: MAX_SAMPLE_LENGTH,
+  },
   temperature: {
     type: 'number',
     help: 'Softmax temperature; 0 always takes the likeliest character',

@@ -2,8 +2,14 @@ import { encodePrompt } from '@jute/app-kit/text-corpus';
 import type * as data from '@jute/data';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AppError } from './errors';
+import { type AppError, appError } from './errors';
 import type { CharLstm, CharLstmParams } from './model';
+
+/**
+ * The most characters one call generates: 100,000. Each costs a forward step and the
+ * keys are drawn up front, so `--length 1e8` used to exhaust the heap after a minute.
+ */
+export const MAX_SAMPLE_LENGTH = 100_000;
 
 /** Options of {@link sample}. */
 export interface SampleOptions {
@@ -31,6 +37,10 @@ export function sample(
   vocab: data.CharVocab,
   o: SampleOptions,
 ): E.Either<AppError, string> {
+  if (!(Number.isInteger(o.length) && o.length >= 0 && o.length <= MAX_SAMPLE_LENGTH))
+    return E.left(
+      appError(`--length must be an integer from 0 to ${MAX_SAMPLE_LENGTH}, got ${o.length}`),
+    );
   const ids = encodePrompt(vocab, o.prompt);
   if (E.isLeft(ids)) return ids;
   const prompt = jt.array(ids.right, { shape: [1, ids.right.length], dtype: 'int32' });

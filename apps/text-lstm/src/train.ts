@@ -1,4 +1,4 @@
-import { progressBar, requireFiniteLoss, requireFiniteTree } from '@jute/app-kit';
+import { progressBar, requireFinite, requireFiniteLoss, requireFiniteTree } from '@jute/app-kit';
 import { jit, valueAndGrad } from '@jute/autodiff';
 import * as losses from '@jute/losses';
 import * as optim from '@jute/optim';
@@ -149,7 +149,8 @@ export async function trainLoop(
       batchSize: Math.max(o.batchSize, 128),
       length: o.seqLen,
     });
-    requireFiniteLoss(val.loss, `validation after epoch ${e + 1}`);
+    // A loss past ~709 nats/char is finite but its perplexity is not: as diverged as NaN.
+    requireFinite(Math.exp(val.loss), 'validation perplexity', `epoch ${e + 1}`);
     const stats: EpochStats = {
       epoch: e + 1,
       loss: lossSum / Math.max(1, streams.steps),
