@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
@@ -11,6 +12,7 @@ import { gunzipBounded } from './file-io';
 import { encodeIdx, parseIdx } from './idx';
 import { readIdx, readIdxRaw } from './idx-file';
 import { DEFAULT_MAX_BYTES } from './limits';
+import { restoreInto } from './restore-into';
 import { decodeSafetensors } from './safetensors';
 
 // Regression tests for the hostile files of issue #16: each failed (threw, "succeeded"
@@ -214,6 +216,13 @@ describe('readers return errors, never throw', () => {
   it('paths that are not strings are InvalidArgument (Node would read a file descriptor)', async () => {
     expect(tag(await readCsv(0 as never)())).toBe('InvalidArgument');
     expect(tag(await readIdx(undefined as never)())).toBe('InvalidArgument');
+  });
+
+  it('restoreInto refuses tensors that are not arrays instead of throwing', () => {
+    const template = { w: jt.zeros([2]) };
+    expect(tag(restoreInto(template, null as never))).toBe('InvalidArgument');
+    expect(tag(restoreInto(template, { w: 3 } as never))).toBe('InvalidArgument');
+    expect(tag(restoreInto(template, { w: jt.zeros([2]) }))).toBe('Right');
   });
 
   it('byte decoders refuse non-bytes', () => {

@@ -27,6 +27,8 @@ export function restoreInto<T>(
   tensors: Readonly<Record<string, jt.Array>>,
   options: RestoreOptions = {},
 ): E.Either<DataError, T> {
+  if (typeof tensors !== 'object' || tensors === null)
+    return E.left({ _tag: 'InvalidArgument', message: 'restoreInto: tensors must be an object' });
   let withPath: [string, unknown][];
   let def: jt.TreeDef;
   try {
@@ -42,6 +44,8 @@ export function restoreInto<T>(
   for (const [key, leaf] of withPath) {
     const t = Object.hasOwn(tensors, key) ? tensors[key] : undefined;
     if (t === undefined) return E.left({ _tag: 'MissingTensor', key });
+    if (!(t instanceof jt.Array))
+      return E.left({ _tag: 'InvalidArgument', message: `restoreInto: '${key}' is not an array` });
     if (leaf instanceof jt.Array) {
       if (t.dtype !== leaf.dtype)
         return E.left({ _tag: 'DTypeMismatch', key, expected: leaf.dtype, actual: t.dtype });
