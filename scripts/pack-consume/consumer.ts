@@ -14,7 +14,7 @@ const model = nn.sequential(
 );
 const { params } = model.init(jt.random.key(0), [2, 8, 8, 1]);
 const kernel: jt.Array = params.conv2d_0.kernel;
-const bias: jt.Array = params.dense_3.bias;
+const bias: jt.Array = params.dense_3.kernel;
 // @ts-expect-error a misspelt parameter key is a compile error
 params.conv2d_1.kernel;
 
