@@ -244,6 +244,13 @@ async function main() {
       fail(`node: loss did not fall (${trained.first} → ${trained.last})`);
     if (!(trained.accuracy >= 0.9)) fail(`node: accuracy ${trained.accuracy} < 0.9`);
 
+    // A second copy of @jute/tensor (another version) must refuse to load.
+    const second = run(process.execPath, ['second-copy.mjs'], work).trim();
+    log(`second copy: ${second}`);
+    if (!/two copies of @jute\/tensor/.test(second)) {
+      fail(`a second copy of @jute/tensor loaded without an error (${second})`);
+    }
+
     // The README's install example, as a user pastes it: type-checked below, and run.
     writeFileSync(join(work, 'readme.ts'), readmeExample());
     const esbuild = tool('esbuild');
