@@ -249,8 +249,10 @@ export const batchRules: { [P in jc.Primitive]: BatchRule<P> } = {
     const nfront = p.numConsts + p.numCarry;
     // Consts and carry batched at 0; xs at 1 (axis 0 is time); the body sees per-step values at 0.
     const moved = vals.map((v, i) => moveBatchAxis(v, dims[i] ?? null, i < nfront ? 0 : 1, size));
+    // The recorded body (if any) is of the unbatched loop: drop it with the closure.
+    const { bodyJaxpr: _, ...rest } = p;
     const outs = jc.bind('scan', moved, {
-      ...p,
+      ...rest,
       body: vmapClosure(p.body, size, main),
       yAvals: batchedAvals(p.yAvals, size),
     });

@@ -264,3 +264,37 @@ describe('jit agrees with eager on random programs (property)', () => {
     );
   });
 });
+
+describe('loops stay loops', () => {
+  const rnnLoss = (length: number) => {
+    const xs = jt.cast(randn(4, [length, 3]), 'float64');
+    const h0 = jt.zeros([3], { dtype: 'float64' });
+    return (w: jt.Array) =>
+      jt.sum(
+        jt.scan(
+          (h: jt.Array, xt: jt.Array) => {
+            const h2 = jt.tanh(jt.add(jt.matmul(h, w), xt));
+            return [h2, jt.mul(h2, h2)] as [jt.Array, jt.Array];
+          },
+          h0,
+          xs,
+        )[1],
+      );
+  };
+  const w = jt.cast(jt.mul(randn(3, [3, 3]), 0.5), 'float64');
+
+  it('grad of a scan records the same program for 8 and 200 steps', () => {
+    const size = (length: number) => {
+      const p = makeJaxpr(grad(rnnLoss(length)))(w);
+      jc.typecheckJaxpr(p.jaxpr);
+      return p.jaxpr.eqns.length;
+    };
+    expect(size(200)).toBe(size(8));
+    const text = makeJaxpr(grad(rnnLoss(8)))(w).toString();
+    expect(text).toMatch(/reverse=true/); // the transpose is a reverse scan
+  });
+
+  it('the loop-form gradient equals finite differences', () => {
+    checkGrads(rnnLoss(12), [w], { modes: ['rev'] });
+  });
+});

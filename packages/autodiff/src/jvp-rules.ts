@@ -214,8 +214,9 @@ export const jvpRules: { [P in jc.Primitive]: JvpRule<P> } = {
       const [oP, oT] = [out.slice(0, m), out.slice(m)];
       return [...oP.slice(0, nk), ...oT.slice(0, nk), ...oP.slice(nk), ...oT.slice(nk)];
     };
+    const { bodyJaxpr: _, ...rest } = p;
     const outs = jc.bind('scan', [...consts, ...carry, ...xsP, ...xsT], {
-      ...p,
+      ...rest,
       body,
       numConsts: 2 * nc,
       numCarry: 2 * nk,

@@ -1,6 +1,7 @@
 import * as jt from '@jute/tensor';
 import * as jc from '@jute/tensor/core';
 import { type Jaxpr, type JaxprEqn, Var } from '@jute/tensor/core';
+import { partialEvalScan } from './scan-partial-eval';
 
 /** Known values are computed now; unknown ones are recorded for later. */
 export type PartialVal = { readonly known: jt.Array } | { readonly unknown: jt.AbstractValue };
@@ -86,9 +87,24 @@ export class PartialEvalTrace extends jc.Trace {
         )
         .map((v) => this.pure(v));
     }
-    // Control flow is unrolled here: its pieces are then recorded one by one, which keeps
-    // every equation of the linear program linear and transposable.
-    if (prim === 'scan') return this.own(jc.unrollScan(ts, params as jc.ScanParams));
+    // A scan stays a loop: a known scan runs now, an unknown one is recorded (its
+    // transpose is a reverse scan).
+    if (prim === 'scan') {
+      return this.own(
+        partialEvalScan(
+          {
+            isKnown: (t) => t.isKnown,
+            known: (t) => (t.pval as { known: jt.Array }).known,
+            pure: (x) => this.pure(x),
+            own: (x) =>
+              x instanceof PartialEvalTracer && x.trace.main === this.main ? x : this.pure(x),
+            record: (prim, inputs, p) => this.record(prim, inputs, p),
+          },
+          ts,
+          params as jc.ScanParams,
+        ),
+      );
+    }
     // A jitted call runs its program here, equation by equation: the known part is
     // computed now and the linear part recorded, as for any other code.
     if (prim === 'jit_call') {
@@ -119,6 +135,15 @@ export class PartialEvalTrace extends jc.Trace {
         'whileLoop is not reverse-mode differentiable (its trip count is unknown); use fori with static bounds or scan',
       );
     }
+    return this.record(prim, ts, params);
+  }
+
+  /** Records an equation of the linear program; known inputs become its constants. */
+  record<P extends jc.Primitive>(
+    prim: P,
+    ts: readonly PartialEvalTracer[],
+    params: jc.PrimitiveParams[P],
+  ): PartialEvalTracer[] {
     const inputs = ts.map((t) => this.instantiateConst(t));
     const outAvals = jc.shapeRules[prim](
       inputs.map((t) => t.aval),

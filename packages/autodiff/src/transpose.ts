@@ -1,7 +1,7 @@
 import * as jt from '@jute/tensor';
+import type { Jaxpr, Var } from '@jute/tensor/core';
 import * as jc from '@jute/tensor/core';
 import { addDense, addPiece, type CotangentSum, emptySum, pieceAxis, total } from './cotangent-sum';
-import type { Jaxpr, Var } from '@jute/tensor/core';
 import { jitCallTranspose } from './jit-rules';
 import type { Tangent } from './tangent';
 
@@ -219,10 +219,94 @@ export const transposeRules: { [P in jc.Primitive]: TransposeRule<P> } = {
   argmax: notLinear('argmax'),
   random_sample: notLinear('random_sample'),
   sort: notLinear('sort'),
-  scan: notLinear('scan'),
+  scan: (cts, xs, p) => transposeScan(cts, xs, p),
   cond: notLinear('cond'),
   while: notLinear('while'),
 };
+
+const stepAval = (a: jt.AbstractValue): jt.AbstractValue => ({
+  shape: a.shape.slice(1),
+  dtype: a.dtype,
+});
+
+const zerosOf = (a: jt.AbstractValue) => jt.zeros(a.shape, { dtype: a.dtype });
+
+/**
+ * The transpose of a linear scan (what partial evaluation records for `grad` of a loop)
+ * is a scan in the other direction: the carry's cotangent flows backwards step by step,
+ * each step runs the body's transpose on that step's residuals, the cotangents of the
+ * linear consts accumulate in the carry, and those of the linear xs are stacked.
+ */
+function transposeScan(cts: jt.Array[], inputs: In[], p: jc.ScanParams): Tangent[] {
+  if (p.bodyJaxpr === undefined) {
+    throw new jt.TraceError('transpose: a scan without a recorded body cannot be transposed');
+  }
+  const body = p.bodyJaxpr.jaxpr;
+  const { numConsts: nc, numCarry: nk } = p;
+  const positions = inputs.map((_, i) => i);
+  const resC = positions.filter((i) => i < nc && !isLin(inputs[i]));
+  const linC = positions.filter((i) => i < nc && isLin(inputs[i]));
+  const carry = positions.filter((i) => i >= nc && i < nc + nk);
+  const resX = positions.filter((i) => i >= nc + nk && !isLin(inputs[i]));
+  const linX = positions.filter((i) => i >= nc + nk && isLin(inputs[i]));
+  const linBody: Jaxpr = {
+    constVars: [...resC, ...resX].map((i) => body.inVars[i]!),
+    inVars: [...linC, ...carry, ...linX].map((i) => body.inVars[i]!),
+    eqns: body.eqns,
+    outs: body.outs,
+  };
+  const [nrc, nlc, nrx] = [resC.length, linC.length, resX.length];
+  const transposedBody = (args: readonly jt.Array[]): jt.Array[] => {
+    const rc = args.slice(0, nrc);
+    const acc = args.slice(nrc, nrc + nlc);
+    const ctCarry = args.slice(nrc + nlc, nrc + nlc + nk);
+    const rx = args.slice(nrc + nlc + nk, nrc + nlc + nk + nrx);
+    const ctY = args.slice(nrc + nlc + nk + nrx);
+    const inCts = backwardPass(linBody, [...rc, ...rx], [...ctCarry, ...ctY]).map(
+      (c, i) => c ?? zerosOf(linBody.inVars[i]!.aval),
+    );
+    return [
+      ...acc.map((a, i) => jt.add(a, inCts[i]!)),
+      ...inCts.slice(nlc, nlc + nk),
+      ...inCts.slice(nlc + nk),
+    ];
+  };
+  // A carry may start from a known value (a tangent's zero): it is transposed like the
+  // rest and its cotangent dropped.
+  const linAval = (i: number): jt.AbstractValue => {
+    const x = inputs[i]!;
+    return isLin(x) ? x.aval : { shape: x.shape, dtype: x.dtype };
+  };
+  const outs = jc.bind(
+    'scan',
+    [
+      ...resC.map((i) => inputs[i] as jt.Array),
+      ...linC.map((i) => zerosOf(linAval(i))),
+      ...cts.slice(0, nk),
+      ...resX.map((i) => inputs[i] as jt.Array),
+      ...cts.slice(nk),
+    ],
+    {
+      body: transposedBody,
+      numConsts: nrc,
+      numCarry: nlc + nk,
+      length: p.length,
+      reverse: !p.reverse,
+      yAvals: linX.map((i) => stepAval(linAval(i))),
+    },
+  );
+  const result: Tangent[] = inputs.map(() => null);
+  linC.forEach((i, k) => {
+    result[i] = outs[k]!;
+  });
+  carry.forEach((i, k) => {
+    if (isLin(inputs[i])) result[i] = outs[nlc + k]!;
+  });
+  linX.forEach((i, k) => {
+    result[i] = outs[nlc + nk + k]!;
+  });
+  return result;
+}
 
 /**
  * Runs a linear jaxpr backwards: cotangents of its outputs in, cotangents of its inputs

@@ -136,7 +136,10 @@ export function bind<P extends Primitive>(
   if (main === undefined) {
     // A scan body may close over tracers of enclosing transforms (closure conversion
     // passes them as operands the body ignores), so its steps bind like any other op.
-    if (prim === 'scan') return unrollScan(args, params as ScanParams);
+    // A body recorded as a jaxpr is self-contained: it runs as a compiled program.
+    if (prim === 'scan' && (params as ScanParams).bodyJaxpr === undefined) {
+      return unrollScan(args, params as ScanParams);
+    }
     return evalPrimitive(prim, args as ConcreteArray[], params);
   }
   const trace = new main.traceType(main);
