@@ -12,6 +12,19 @@ export interface ProgressOptions {
   readonly width?: number;
 }
 
+/** The terminal stream a bar has drawn on without ending its line, if any. */
+let openLine: NodeJS.WriteStream | undefined;
+
+/**
+ * Ends a progress bar's line left open on a terminal, so that what is written next (an
+ * `error:` line from `fail`) starts a line of its own.
+ * @example closeProgressLine(); process.stderr.write('error: ...\n');
+ */
+export function closeProgressLine(): void {
+  openLine?.write('\n');
+  openLine = undefined;
+}
+
 const fmtTime = (s: number) =>
   s >= 60
     ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`
@@ -44,13 +57,16 @@ export function progressBar(
   return {
     update(done, fields = {}) {
       const now = performance.now();
-      if (tty) stream.write(`\r\x1b[2K${render(done, fields)}`);
-      else if (now - lastPrint > 5000) {
+      if (tty) {
+        stream.write(`\r\x1b[2K${render(done, fields)}`);
+        openLine = stream;
+      } else if (now - lastPrint > 5000) {
         stream.write(`${render(done, fields)}\n`);
         lastPrint = now;
       }
     },
     finish(fields = {}) {
+      if (openLine === stream) openLine = undefined;
       stream.write(`${tty ? '\r\x1b[2K' : ''}${render(total, fields)}\n`);
     },
   };
