@@ -236,6 +236,11 @@ const KIND: readonly [(s: import('node:fs').Stats) => boolean, string][] = [
 export const writeAtomic =
   (path: string, chunks: readonly Uint8Array[]): TE.TaskEither<DataError, void> =>
   async () => {
+    if (typeof path !== 'string')
+      return E.left({
+        _tag: 'InvalidArgument',
+        message: `expected a file path, got ${typeof path}`,
+      });
     let existing: import('node:fs').Stats | undefined;
     try {
       existing = await lstat(path);

@@ -14,6 +14,7 @@ import { readIdx, readIdxRaw } from './idx-file';
 import { DEFAULT_MAX_BYTES } from './limits';
 import { restoreInto } from './restore-into';
 import { decodeSafetensors } from './safetensors';
+import { writeSafetensors } from './safetensors-file';
 
 // Regression tests for the hostile files of issue #16: each failed (threw, "succeeded"
 // with empty data, took seconds, or exhausted memory) before the readers were bounded.
@@ -223,6 +224,18 @@ describe('readers return errors, never throw', () => {
     expect(tag(restoreInto(template, null as never))).toBe('InvalidArgument');
     expect(tag(restoreInto(template, { w: 3 } as never))).toBe('InvalidArgument');
     expect(tag(restoreInto(template, { w: jt.zeros([2]) }))).toBe('Right');
+  });
+
+  it('writeSafetensors: bad options, metadata or path are InvalidArgument', async () => {
+    const tree = { w: jt.zeros([1]) };
+    const out = join(dir, 'w.safetensors');
+    for (const o of [null, { metadata: null }, { metadata: 'x' }, { metadata: { a: {} } }]) {
+      expect(tag(await writeSafetensors(out, tree, o as never)())).toBe('InvalidArgument');
+    }
+    expect(tag(await writeSafetensors(7 as never, tree)())).toBe('InvalidArgument');
+    expect(tag(await writeSafetensors(out, tree, { metadata: { step: 1, ok: true } })())).toBe(
+      'Right',
+    );
   });
 
   it('byte decoders refuse non-bytes', () => {

@@ -75,6 +75,21 @@ export function encodeSafetensors(
   tree: unknown,
   options: SafetensorsWriteOptions = {},
 ): E.Either<DataError, Uint8Array> {
+  const invalid = (message: string): E.Either<DataError, never> =>
+    E.left({ _tag: 'InvalidArgument', message: `writeSafetensors: ${message}` });
+  if (typeof options !== 'object' || options === null) return invalid('options must be an object');
+  const meta0: unknown = options.metadata;
+  if (meta0 !== undefined) {
+    if (typeof meta0 !== 'object' || meta0 === null || Array.isArray(meta0))
+      return invalid('metadata must be an object of strings, numbers or booleans');
+    const bad = Object.entries(meta0).find(
+      ([, v]) => !['string', 'number', 'boolean'].includes(typeof v),
+    );
+    if (bad !== undefined)
+      return invalid(
+        `metadata.${bad[0]} must be a string, number or boolean, got ${typeof bad[1]}`,
+      );
+  }
   let leaves: [string, unknown][];
   try {
     leaves = jt.tree.flattenWithPath<unknown>(tree);
