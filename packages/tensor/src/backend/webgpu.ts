@@ -1,4 +1,8 @@
+import { type Array, ConcreteArray } from '../core/array';
 import type { Backend, Kernel, KernelPrimitive } from '../core/backend';
+import type { AbstractValue } from '../core/primitives';
+import { sizeOf } from '../core/shape';
+import { cpuBackend } from './cpu';
 import { compileJaxpr } from './webgpu/compile';
 import { acquireDevice, type WebGpuOptions } from './webgpu/device';
 import { gpuKernels, makeDevice } from './webgpu/kernels';
@@ -23,12 +27,30 @@ export interface WebGpuBackend extends Backend {
   memory(): { liveBytes: number; allocatedBytes: number };
 }
 
-/** Wraps a kernel with the float64 check: WGSL has no 64-bit floats, and we never downcast. */
+/** Outputs up to this many elements of int32 work on host inputs stay on the host. */
+const HOST_FORWARD_MAX = 16;
+
+/**
+ * Whether a kernel runs on the host instead: all inputs are host arrays, and inputs and
+ * outputs are small int32 arrays. PRNG keys and step counters are such arrays: kept on the
+ * host they stay readable (`random.split` reads its key) and cost no dispatch or upload.
+ */
+const onHost = (inputs: readonly Array[], outAvals: readonly AbstractValue[]): boolean =>
+  inputs.length > 0 &&
+  inputs.every((x) => x instanceof ConcreteArray && x.dtype === 'int32') &&
+  outAvals.every((a) => a.dtype === 'int32' && sizeOf(a.shape) <= HOST_FORWARD_MAX);
+
+/**
+ * Wraps a kernel with the float64 check (WGSL has no 64-bit floats, and we never downcast)
+ * and the host forwarding of tiny integer work.
+ */
 function guarded<P extends KernelPrimitive>(prim: P, k: Kernel<P>): Kernel<P> {
+  const host = cpuBackend.kernels[prim];
   return (inputs, params, outAvals) => {
     if (inputs.some((x) => x.dtype === 'float64') || outAvals.some((a) => a.dtype === 'float64')) {
       throw float64Error(prim);
     }
+    if (onHost(inputs, outAvals)) return host(inputs, params, outAvals);
     return k(inputs, params, outAvals);
   };
 }
