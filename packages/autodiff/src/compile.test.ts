@@ -102,3 +102,40 @@ describe('fused float32 kernels', () => {
     }
   });
 });
+
+describe('donated inputs', () => {
+  const before = jt.getBackend();
+  afterEach(() => jt.setBackend(before));
+
+  it('an update of donated parameters is written into their buffers, with the eager result', () => {
+    jt.setBackend(jt.wasmBackend());
+    const sgd = jit(
+      (p: { w: jt.Array; b: jt.Array }, g: { w: jt.Array; b: jt.Array }) => ({
+        w: jt.sub(p.w, jt.mul(g.w, 0.1)),
+        b: jt.sub(p.b, jt.mul(g.b, 0.1)),
+      }),
+      { donateArgnums: [0] },
+    );
+    const make = () => ({ w: f32(30, [16, 16]), b: f32(31, [64]) });
+    const g = { w: f32(32, [16, 16]), b: f32(33, [64]) };
+    const want = jt.tree.map((a: jt.Array, d: jt.Array) => jt.sub(a, jt.mul(d, 0.1)), make(), g);
+    const p = make();
+    const buffers = [p.w, p.b].map((x) => (x as jc.ConcreteArray).buffer);
+    const next = sgd(p, g);
+    expectNear(next.w, want.w);
+    expectNear(next.b, want.b);
+    expect((next.w as jc.ConcreteArray).buffer).toBe(buffers[0]);
+    expect((next.b as jc.ConcreteArray).buffer).toBe(buffers[1]);
+  });
+
+  it('a donated input that is still needed, or returned, keeps its buffer', () => {
+    jt.setBackend(jt.wasmBackend());
+    const f = jit((x: jt.Array) => [jt.mul(x, 2), jt.sum(x), x] as const, { donateArgnums: [0] });
+    const x = f32(34, [8, 8]);
+    const copy = jt.array(Array.from(x.data()), { shape: [8, 8] });
+    const [twice, total, same] = f(x);
+    expectNear(twice, jt.mul(copy, 2));
+    expectNear(total, jt.sum(copy), 1e-5);
+    expectNear(same, copy, 0);
+  });
+});

@@ -167,8 +167,13 @@ export function wasmBackend(): Backend {
       dot_general: ([a, b], p) => [dotGeneral(a!, b!, p, matmul)],
     },
     // jit programs: elementwise chains fused into generated SIMD kernels.
-    compile: (jaxpr) =>
-      compileProgram(jaxpr, wasmBackend(), elementwiseAvailable() ? fusedKernel : undefined),
+    compile: (jaxpr, { donated }) =>
+      compileProgram(
+        jaxpr,
+        wasmBackend(),
+        elementwiseAvailable() ? fusedKernel : undefined,
+        donated,
+      ),
   };
   return cached;
 }

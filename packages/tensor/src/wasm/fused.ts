@@ -33,7 +33,9 @@ function getRuntime(): FusedRuntime {
 const padded = (bytes: number) => Math.ceil(bytes / PAD_BYTES) * PAD_BYTES || PAD_BYTES;
 
 /** A fused group bound to its kernel and memory layout: `run(inputs) → outputs`. */
-export function fusedKernel(g: FusedGroup): (inputs: readonly TypedArray[]) => TypedArray[] {
+export function fusedKernel(
+  g: FusedGroup,
+): (inputs: readonly TypedArray[], into?: readonly (TypedArray | undefined)[]) => TypedArray[] {
   const rt = getRuntime();
   const key = groupSignature(g);
   let run = rt.kernels.get(key);
@@ -58,7 +60,8 @@ export function fusedKernel(g: FusedGroup): (inputs: readonly TypedArray[]) => T
   const outOffsets = offsets.slice(g.inputs.length);
   const kernel = run;
   const args = [g.domain, ...offsets];
-  return (inputs) => {
+  // `into[k]`: a donated buffer to write output k into instead of a new one.
+  return (inputs, into) => {
     if (growMemory(rt.memory, total)) rt.bytes = new Uint8Array(rt.memory.buffer);
     const bytes = rt.bytes;
     inputs.forEach((x, k) => {
@@ -66,7 +69,7 @@ export function fusedKernel(g: FusedGroup): (inputs: readonly TypedArray[]) => T
     });
     kernel(...args);
     return g.outputs.map((v, k) => {
-      const out = allocate(v.aval.dtype, g.domain);
+      const out = into?.[k] ?? allocate(v.aval.dtype, g.domain);
       const at = outOffsets[k]!;
       new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(
         bytes.subarray(at, at + out.byteLength),

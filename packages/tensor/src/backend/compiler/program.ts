@@ -1,6 +1,8 @@
 import type { ConcreteArray } from '../../core/array';
 import { ConcreteArray as Concrete } from '../../core/array';
 import type { Backend, KernelPrimitive, Program } from '../../core/backend';
+import { config } from '../../core/config';
+import { checkNans } from '../../core/debug-nans';
 import type { TypedArray } from '../../core/dtype';
 import { evalPrimitive } from '../../core/eval';
 import type { Jaxpr, JaxprEqn, Var } from '../../core/jaxpr';
@@ -17,7 +19,9 @@ const CONTROL: ReadonlySet<Primitive> = new Set<Primitive>([
 ]);
 
 /** Runs a fused group on raw buffers (a backend's generated kernel). */
-export type FusedRunner = (g: FusedGroup) => (inputs: readonly TypedArray[]) => TypedArray[];
+export type FusedRunner = (
+  g: FusedGroup,
+) => (inputs: readonly TypedArray[], into?: readonly (TypedArray | undefined)[]) => TypedArray[];
 
 type Action = (env: (ConcreteArray | undefined)[]) => void;
 
@@ -31,6 +35,7 @@ export function compileProgram(
   jaxpr: Jaxpr,
   backend: Pick<Backend, 'kernels'>,
   fused?: FusedRunner,
+  donated: readonly boolean[] = [],
 ): Program {
   const program = simplify(jaxpr);
   const steps: Step[] = fused
@@ -54,10 +59,13 @@ export function compileProgram(
     for (const v of reads(s)) lastUse.set(v, k);
   });
   for (const v of program.outs) lastUse.set(v, Number.POSITIVE_INFINITY);
+  const reuse = donatedReuse(program, steps, donated, lastUse);
   const actions: Action[] = steps.map((s, k) => {
     const free = [...new Set(reads(s))].filter((v) => lastUse.get(v) === k).map(slotOf);
     const act =
-      s.kind === 'eqn' ? eqnAction(s.eqn, backend, slotOf) : fusedAction(s.group, fused!, slotOf);
+      s.kind === 'eqn'
+        ? eqnAction(s.eqn, backend, slotOf)
+        : fusedAction(s.group, fused!, slotOf, reuse);
     if (free.length === 0) return act;
     return (env) => {
       act(env);
@@ -66,13 +74,68 @@ export function compileProgram(
   });
   const outSlots = program.outs.map(slotOf);
   const nSlots = slot.size;
+  let debug: Program | undefined;
   return (inputs) => {
+    // Checked per call, so switching debugNans on affects programs compiled before.
+    if (config.debugNans) {
+      debug ??= debugProgram(program, backend);
+      return debug(inputs);
+    }
     const env: (ConcreteArray | undefined)[] = new Array(nSlots);
     inSlots.forEach((s, i) => {
       env[s] = inputs[i];
     });
     for (const act of actions) act(env);
     return outSlots.map((s) => env[s]!);
+  };
+}
+
+/**
+ * The program for `jt.config.debugNans`: no fusion, one equation at a time, each output
+ * checked for NaN, so the error names the equation that produced the first one.
+ */
+function debugProgram(program: Jaxpr, backend: Pick<Backend, 'kernels'>): Program {
+  const names = new Map<Var, string>();
+  const name = (v: Var) => {
+    let n = names.get(v);
+    if (n === undefined) {
+      n = `v${names.size}`;
+      names.set(v, n);
+    }
+    return n;
+  };
+  program.inVars.forEach(name);
+  const text = program.eqns.map(
+    (e, k) =>
+      `equation ${k + 1} of ${program.eqns.length} of a compiled program ` +
+      `(${e.outs.map(name).join(' ')} = ${e.prim} ${e.inputs.map(name).join(' ')})`,
+  );
+  return (inputs) => {
+    const env = new Map<Var, ConcreteArray>();
+    program.inVars.forEach((v, i) => {
+      env.set(v, inputs[i]!);
+    });
+    program.eqns.forEach((eqn, k) => {
+      const ins = eqn.inputs.map((v) => env.get(v)!);
+      const outs = CONTROL.has(eqn.prim)
+        ? (evalPrimitive(eqn.prim, ins, eqn.params) as ConcreteArray[])
+        : (
+            backend.kernels[eqn.prim as KernelPrimitive] as (
+              inputs: ConcreteArray[],
+              params: unknown,
+              outAvals: readonly AbstractValue[],
+            ) => ConcreteArray[]
+          )(
+            ins,
+            eqn.params,
+            eqn.outs.map((v) => v.aval),
+          );
+      checkNans(eqn.prim, ins, outs, text[k]);
+      eqn.outs.forEach((v, i) => {
+        env.set(v, outs[i]!);
+      });
+    });
+    return program.outs.map((v) => env.get(v)!);
   };
 }
 
@@ -113,13 +176,74 @@ function eqnAction(
   };
 }
 
-function fusedAction(g: FusedGroup, fused: FusedRunner, slotOf: (v: Var) => number): Action {
+/**
+ * Outputs of fused groups that may be written into a donated input's buffer: same size
+ * and dtype, and neither the input nor any view of it (a reshape shares its buffer) is
+ * read after that group or returned. `params ← params − lr·update` then allocates nothing.
+ */
+function donatedReuse(
+  program: Jaxpr,
+  steps: readonly Step[],
+  donated: readonly boolean[],
+  lastUse: ReadonlyMap<Var, number>,
+): Map<Var, Var> {
+  const reuse = new Map<Var, Var>();
+  const candidates = program.inVars.filter((_, i) => donated[i]);
+  if (candidates.length === 0) return reuse;
+  // Views: values that may share a buffer with an input.
+  const root = new Map<Var, Var>();
+  const rootOf = (v: Var): Var => root.get(v) ?? v;
+  for (const eqn of program.eqns) {
+    if (eqn.prim === 'reshape' || eqn.prim === 'stop_gradient')
+      root.set(eqn.outs[0]!, rootOf(eqn.inputs[0]!));
+  }
+  const lastOfClass = new Map<Var, number>();
+  for (const [v, k] of lastUse) {
+    const r = rootOf(v);
+    lastOfClass.set(r, Math.max(lastOfClass.get(r) ?? -1, k));
+  }
+  const free = new Set(candidates);
+  steps.forEach((s, k) => {
+    if (s.kind !== 'fused') return;
+    for (const out of s.group.outputs) {
+      const d = [...free].find(
+        (c) =>
+          c.aval.dtype === out.aval.dtype &&
+          c.aval.shape.reduce((a, x) => a * x, 1) === s.group.domain &&
+          (lastOfClass.get(c) ?? -1) <= k,
+      );
+      if (d !== undefined) {
+        reuse.set(out, d);
+        free.delete(d);
+      }
+    }
+  });
+  return reuse;
+}
+
+function fusedAction(
+  g: FusedGroup,
+  fused: FusedRunner,
+  slotOf: (v: Var) => number,
+  reuse: ReadonlyMap<Var, Var>,
+): Action {
   const run = fused(g);
   const ins = g.inputs.map((i) => slotOf(i.v));
   const outs = g.outputs.map(slotOf);
   const avals = g.outputs.map((v) => v.aval);
+  const into = g.outputs.map((v) => {
+    const d = reuse.get(v);
+    return d === undefined ? undefined : slotOf(d);
+  });
+  const anyInto = into.some((s) => s !== undefined);
   return (env) => {
-    const results = run(ins.map((s) => env[s]!.buffer));
+    const targets = anyInto
+      ? into.map((s) => (s === undefined ? undefined : env[s]!.buffer))
+      : undefined;
+    const results = run(
+      ins.map((s) => env[s]!.buffer),
+      targets,
+    );
     outs.forEach((s, i) => {
       env[s] = new Concrete(results[i]!, avals[i]!.shape, avals[i]!.dtype);
     });
