@@ -100,7 +100,8 @@ async function juteStep(
     const [updates, nextOpt] = opt.update(grads, o, p);
     return [optim.applyUpdates(p, updates), nextState, nextOpt, loss] as const;
   };
-  const run = compiled ? jit(update) : update;
+  // Parameters and optimizer state are donated: the update is written in place.
+  const run = compiled ? jit(update, { donateArgnums: [0, 2] }) : update;
   const xs = batches.map((b) => jt.array(b.x, { shape: [BATCH, 28, 28, 1] }));
   const ys = batches.map((b) => jt.array(b.y, { shape: [BATCH], dtype: 'int32' }));
   let i = 0;

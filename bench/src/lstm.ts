@@ -46,7 +46,8 @@ function juteStep(compiled: boolean): Step {
     const [updates, next] = opt.update(grads, o, p);
     return [optim.applyUpdates(p, updates), next, value] as const;
   };
-  const run = compiled ? jit(update) : update;
+  // Parameters and optimizer state are donated: the update is written in place.
+  const run = compiled ? jit(update, { donateArgnums: [0, 1] }) : update;
   return () => {
     const [nextParams, next, value] = run(params, optState);
     params = nextParams;
