@@ -30,7 +30,7 @@ describe('attackCrossEntropy', () => {
     const g = grad((l: jt.Array) =>
       jt.sum(attackCrossEntropy(l, jt.array([0], { dtype: 'int32' }))),
     )(z);
-    const [gy, g1, g2] = Array.from(g.data());
+    const [gy, g1, g2] = Array.from(g.data(), Number);
     expect(g1! / Math.exp(-40)).toBeCloseTo(1, 4);
     expect(g2! / Math.exp(-50)).toBeCloseTo(1, 4);
     expect(gy! / -(Math.exp(-40) + Math.exp(-50))).toBeCloseTo(1, 4);
