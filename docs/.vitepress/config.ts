@@ -52,6 +52,35 @@ const sidebar: DefaultTheme.SidebarMulti = {
   ],
 };
 
+/** TypeDoc's headings inside a symbol's entry: not worth a search result each. */
+const apiSectionHeadings = new Set([
+  'Parameters',
+  'Returns',
+  'Example',
+  'Examples',
+  'Type Parameters',
+  'Throws',
+  'Remarks',
+  'See',
+  'Overrides',
+  'Inherited from',
+  'Implementation of',
+  'Extends',
+  'Extended by',
+  'Implements',
+  'Constructors',
+  'Constructor',
+  'Properties',
+  'Methods',
+  'Accessors',
+  'Call Signature',
+  'Index Signature',
+  'Deprecated',
+  'Default Value',
+  'Type Declaration',
+  'Signature',
+]);
+
 export default defineConfig({
   title: 'Jute',
   description: 'A functional, JAX-style machine-learning library for TypeScript.',
@@ -92,12 +121,20 @@ export default defineConfig({
     search: {
       provider: 'local',
       options: {
-        // API pages are indexed by page and by symbol (h1, h2) only: their h3-h6 headings
-        // (Parameters, Returns, Example, ...) would otherwise fill every result list.
+        // API pages are indexed by page and by symbol only: TypeDoc's section headings
+        // (Parameters, Returns, Example, ...) and h5/h6 would otherwise fill every result list.
         _render(src, env, md) {
           const html = md.render(src, env);
           if (!env.relativePath.startsWith('api/')) return html;
-          return html.replace(/<h([3-6])\b[^>]*>([\s\S]*?)<\/h\1>/g, '<p><strong>$2</strong></p>');
+          return html.replace(/<h([2-6])\b[^>]*>([\s\S]*?)<\/h\1>/g, (whole, level, inner) => {
+            const text = String(inner)
+              .replace(/<[^>]*>/g, '')
+              .replace(/&[a-z#0-9]+;/g, '')
+              .trim();
+            return Number(level) >= 5 || apiSectionHeadings.has(text)
+              ? `<p><strong>${inner}</strong></p>`
+              : whole;
+          });
         },
       },
     },

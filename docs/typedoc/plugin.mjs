@@ -78,18 +78,19 @@ export function load(app) {
         if (inheritedFromOutside(member)) project.removeReflection(member);
       }
       // Each package is converted on its own (`entryPointStrategy: packages`): its exports are
-      // the project's children, and their files tell which package it is.
-      for (const child of project.children ?? []) {
-        const file = files.get(child)?.split('\\').join('/') ?? '';
-        const pkg = Object.keys(groups.packages).find((name) =>
-          file.includes(`/packages/${name.replace(/^@jute\//, '')}/src/`),
-        );
-        if (
-          pkg === undefined ||
-          child.kindOf(ReflectionKind.Namespace | ReflectionKind.Reference)
-        ) {
-          continue;
-        }
+      // the project's children, and where most of them are defined tells which package it is
+      // (a package re-exporting a few of another's must not be grouped as that one).
+      const children = project.children ?? [];
+      /** @param {import('typedoc').Reflection} r */
+      const fileOf = (r) => files.get(r)?.split('\\').join('/') ?? '';
+      const pkg = Object.keys(groups.packages).find((name) => {
+        const dir = `/packages/${name.replace(/^@jute\//, '')}/src/`;
+        return children.filter((c) => fileOf(c).includes(dir)).length > children.length / 2;
+      });
+      if (pkg === undefined) return;
+      for (const child of children) {
+        const file = fileOf(child);
+        if (child.kindOf(ReflectionKind.Namespace | ReflectionKind.Reference)) continue;
         const signatures =
           child.type?.type === 'reflection' ? (child.type.declaration.signatures?.length ?? 0) : 0;
         const callable =
