@@ -1,6 +1,12 @@
 import * as jt from '@jute/tensor';
 
-/** Flattens a pytree of arrays and JS numbers into arrays. */
+/**
+ * Flattens a pytree of arrays and JS numbers into arrays. As in JAX, a JS array is a
+ * pytree node (a list), so `grad(f)([1, 2, 3])` differentiates with respect to three
+ * scalar leaves and returns a list of three gradients, while `jt.array([1, 2, 3])` is
+ * one leaf; typed arrays are leaves. Other values are rejected by `jt.tree.flatten`
+ * with a `ValueError` that names their path and what a leaf may be.
+ */
 export function flattenArrays(tree: unknown): [jt.Array[], jt.TreeDef] {
   const [leaves, def] = jt.tree.flatten<jt.Array | number | boolean>(tree);
   return [leaves.map((l) => jt.asArray(l)), def];

@@ -3,8 +3,18 @@ import { JuteError, TraceError } from './errors';
 import { formatArray, toNested } from './format';
 import { type Shape, sizeOf } from './shape';
 
-/** What the op library accepts where it expects an array: arrays, JS numbers and booleans. */
-export type ArrayLike = Array | number | boolean;
+/**
+ * What the op library accepts where it expects an array, as NumPy does: an `Array`, a JS
+ * number or boolean, a typed array (`Float32Array`, `Float64Array`, `Int32Array`, or
+ * `Uint8Array` for bool), or nested JS arrays of these (`[1, 2]`, `[[1, 2], [3, 4]]`,
+ * `[x, y]` with arrays `x`, `y` of one shape, which are stacked). Numbers, booleans and
+ * nested lists of them are weakly typed: combined with an array they take its dtype
+ * (`jt.add(int32Array, [1, 2])` is int32), as JAX treats a JS number.
+ */
+export type ArrayLike = Array | number | boolean | TypedArray | NestedArrayLike;
+
+/** Nested JS arrays whose leaves are numbers, booleans or arrays of one shape. */
+export type NestedArrayLike = readonly (number | boolean | Array | NestedArrayLike)[];
 
 /** Options of reductions (`sum`, `mean`, `max` ...). */
 export interface ReduceOptions {

@@ -96,12 +96,14 @@ export function allocate(dtype: DType, size: number): TypedArray {
 }
 
 /** The dtype a typed array stores. */
-export function dtypeOfTypedArray(data: TypedArray): DType {
+export function dtypeOfTypedArray(data: TypedArray, op = 'array'): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int32Array) return 'int32';
   if (data instanceof Uint8Array) return 'bool';
-  throw new DTypeError('array: unsupported typed array');
+  throw new DTypeError(
+    `${op}: unsupported typed array ${Object.prototype.toString.call(data)} (expected Float32Array, Float64Array, Int32Array or Uint8Array)`,
+  );
 }
 
 export function checkDType(op: string, dtype: string): DType {

@@ -65,7 +65,7 @@ const cases: [string, () => unknown, typeof jt.JuteError, string | RegExp][] = [
     'unknown dtype',
     () => jt.zeros([1], { dtype: 'float16' as jt.DType }),
     jt.DTypeError,
-    /full: unknown dtype 'float16'/,
+    /zeros: unknown dtype 'float16'/,
   ],
   [
     'random dtype',

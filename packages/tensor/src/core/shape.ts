@@ -56,10 +56,36 @@ export function normalizeAxes(
   return out.sort((x, y) => x - y);
 }
 
+/**
+ * Most elements an array may hold: kernels index with 32-bit integers and a WebAssembly
+ * memory ends at 4 GiB, so larger arrays could not be computed on anyway.
+ */
+export const MAX_SIZE = 2 ** 31 - 1;
+
+/** Throws a `ShapeError` naming `op` when `size` elements are more than an array holds. */
+export function checkSize(op: string, size: number, shape?: Shape): void {
+  if (size > MAX_SIZE) {
+    const what = shape ? `shape ${fmtShape(shape)} has` : 'the result would have';
+    // The exact count (a float product rounds past 2^53).
+    const exact = shape ? shape.reduce((a, d) => a * BigInt(d), 1n) : BigInt(Math.round(size));
+    throw new ShapeError(
+      `${op}: ${what} ${exact} elements; an array holds at most ${MAX_SIZE} (2^31 - 1)`,
+    );
+  }
+}
+
+/**
+ * A user's shape as a fresh list: every axis a non-negative integer (a `ValueError`
+ * otherwise), and the size within `MAX_SIZE` (a `ShapeError` that says the size).
+ */
 export function checkShape(op: string, shape: Shape): number[] {
+  if (!globalThis.Array.isArray(shape)) {
+    throw new ValueError(`${op}: a shape is a list of axis lengths, got ${String(shape)}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0)
       throw new ValueError(`${op}: invalid shape ${fmtShape(shape)}`);
   }
+  checkSize(op, sizeOf(shape), shape);
   return [...shape];
 }

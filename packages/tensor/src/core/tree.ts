@@ -2,8 +2,9 @@ import { Array } from './array';
 import { fmtShape, ValueError } from './errors';
 
 /**
- * A pytree: a leaf (an `Array`, a number or a boolean), or a plain object, a JS array
- * or null whose members are pytrees. `null` and `undefined` hold no leaves.
+ * A pytree: a leaf (an `Array`, a number or a boolean; at run time a typed array is a
+ * leaf too), or a plain object, a JS array or null whose members are pytrees. `null` and
+ * `undefined` hold no leaves. A JS array is always a node: `[1, 2]` is two leaves.
  */
 export type PyTree =
   | Array
@@ -25,8 +26,12 @@ export type TreeDef =
       readonly children: readonly TreeDef[];
     };
 
+// Typed arrays are leaves (as NumPy arrays are in JAX), not lists of numbers.
 const isLeaf = (x: unknown): boolean =>
-  x instanceof Array || typeof x === 'number' || typeof x === 'boolean';
+  x instanceof Array ||
+  typeof x === 'number' ||
+  typeof x === 'boolean' ||
+  (ArrayBuffer.isView(x) && !(x instanceof DataView));
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object') return false;
@@ -47,7 +52,7 @@ function build(x: unknown, leaves: unknown[], path: string): TreeDef {
     return { kind: 'object', keys, children: keys.map((k) => build(x[k], leaves, `${path}${k}.`)) };
   }
   throw new ValueError(
-    `tree: unsupported node ${Object.prototype.toString.call(x)} at '${path.slice(0, -1) || '<root>'}' (pytrees hold arrays, numbers, plain objects, JS arrays and null)`,
+    `tree: unsupported node ${Object.prototype.toString.call(x)} at '${path.slice(0, -1) || '<root>'}' (a pytree's leaves are jt.Arrays, numbers, booleans and typed arrays; its nodes are plain objects, JS arrays and null, so [1, 2] is a list of two leaves and jt.array([1, 2]) one array)`,
   );
 }
 

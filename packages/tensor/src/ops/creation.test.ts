@@ -106,3 +106,74 @@ describe('asArray', () => {
     expect(() => jt.asArray({} as never)).toThrow(jt.DTypeError);
   });
 });
+
+describe('array-likes (one rule for the whole API: NumPy-like)', () => {
+  const x = jt.array([1, 2]);
+
+  it('elementwise ops take nested JS arrays and typed arrays like matmul does', () => {
+    expect(jt.add(x, [3, 4]).toArray()).toEqual([4, 6]);
+    expect(jt.sub([[10], [20]], x).toArray()).toEqual([
+      [9, 8],
+      [19, 18],
+    ]);
+    expect(jt.mul(x, new Float32Array([3, 4])).toArray()).toEqual([3, 8]);
+    expect(jt.where([true, false], x, [7, 8]).toArray()).toEqual([1, 8]);
+    expect(x.add([1, 1]).toArray()).toEqual([2, 3]);
+    expect(jt.sum([1, 2, 3]).item()).toBe(6);
+    expect(jt.maximum([1, 5], [4, 2]).toArray()).toEqual([4, 5]);
+  });
+
+  it('a list of numbers is weakly typed like the numbers in it; typed arrays are not', () => {
+    const i = jt.array([1, 2], { dtype: 'int32' });
+    expect(jt.add(i, [3, 4]).dtype).toBe('int32');
+    expect(jt.add(i, [3, 4.5]).toArray()).toEqual([4, 6.5]);
+    expect(jt.add(i, [3, 4.5]).dtype).toBe('float32');
+    expect(jt.add(jt.array([1, 2], { dtype: 'float64' }), [1, 2]).dtype).toBe('float64');
+    expect(jt.add(x, new Float64Array([1, 2])).dtype).toBe('float64');
+    expect(jt.logicalAnd([true, true], [true, false]).toArray()).toEqual([true, false]);
+  });
+
+  it('stacks lists of arrays of one shape (promoting their dtypes)', () => {
+    const s = jt.array([x, [5, 6], jt.array([7, 8], { dtype: 'float64' })]);
+    expect(s.shape).toEqual([3, 2]);
+    expect(s.dtype).toBe('float64');
+    expect(s.toArray()).toEqual([
+      [1, 2],
+      [5, 6],
+      [7, 8],
+    ]);
+    expect(() => jt.array([x, jt.array([1, 2, 3])])).toThrow(
+      /array: cannot stack arrays of shapes \[2\] and \[3\]/,
+    );
+  });
+
+  it('rejects what is not array-like with a DTypeError naming the function', () => {
+    expect(() => jt.array(['a'] as never)).toThrow(jt.DTypeError);
+    expect(() => jt.array(['a'] as never)).toThrow(
+      /^array: expected numbers or booleans, got the string "a" at \[0\]/,
+    );
+    expect(() => jt.array([[1, null]] as never)).toThrow(/array: .*got null at \[0\]\[1\]/);
+    expect(() => jt.array(undefined as never)).toThrow(/^array: .*got undefined/);
+    expect(() => jt.array({} as never)).toThrow(/^array: .*got \[object Object\]/);
+    expect(() => jt.array({} as never)).toThrow(jt.DTypeError);
+    expect(() => jt.add(x, 'a' as never)).toThrow(/^add: .*the string "a"/);
+    expect(() => jt.array(new Int16Array(2) as never)).toThrow(/array: unsupported typed array/);
+  });
+
+  it('refuses sizes no array can hold with a ShapeError that says the size', () => {
+    const big = /has 4611686018427387904 elements; an array holds at most 2147483647/;
+    expect(() => jt.zeros([2 ** 31, 2 ** 31])).toThrow(jt.ShapeError);
+    expect(() => jt.zeros([2 ** 31, 2 ** 31])).toThrow(big);
+    expect(() => jt.ones([2 ** 31, 2 ** 31])).toThrow(/^ones: shape \[2147483648,2147483648\]/);
+    expect(() => jt.full([2 ** 31, 2 ** 31], 1)).toThrow(big);
+    expect(() => jt.eye(2 ** 20)).toThrow(/^eye: shape \[1048576,1048576\] has 1099511627776/);
+    expect(() => jt.arange(1e12)).toThrow(/^arange: .*1000000000000 elements/);
+    expect(() => jt.linspace(0, 1, 2 ** 32)).toThrow(jt.ShapeError);
+    expect(() => jt.broadcastTo(x, [2 ** 31, 2])).toThrow(/^broadcastTo: .*4294967296 elements/);
+    const key = jt.random.key(0);
+    expect(() => jt.random.normal(key, [2 ** 16, 2 ** 16])).toThrow(/4294967296 elements/);
+    expect(() => jt.array(new Float32Array(4), { shape: [2 ** 31, 2 ** 31] })).toThrow(big);
+    // Still a ValueError for axes that are not lengths at all.
+    expect(() => jt.zeros([-1])).toThrow(jt.ValueError);
+  });
+});

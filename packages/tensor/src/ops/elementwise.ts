@@ -1,10 +1,10 @@
 import type { Array } from '../core/array';
-import { type DType, isFloat, promoteTypes, promoteWithScalar } from '../core/dtype';
+import { type DType, isFloat, promoteTypes } from '../core/dtype';
 import { DTypeError, fmtShape, ShapeError } from '../core/errors';
 import type { BinaryPrimitive, UnaryPrimitive } from '../core/primitives';
-import { broadcastShapes, type Shape, shapesEqual } from '../core/shape';
+import { broadcastShapes, checkSize, type Shape, shapesEqual, sizeOf } from '../core/shape';
 import { bind1 } from '../core/trace';
-import { type ArrayLike, asArray, scalar } from './creation';
+import { type ArrayLike, asArray, isWeak, type NestedArray, weakDType } from './creation';
 
 const NONE = {} as Record<string, never>;
 
@@ -13,8 +13,9 @@ const NONE = {} as Record<string, never>;
  * @example jt.broadcastTo(jt.array([1, 2]), [3, 2])
  */
 export function broadcastTo(x: ArrayLike, shape: Shape): Array {
-  const a = asArray(x);
+  const a = asArray(x, undefined, 'broadcastTo');
   if (shapesEqual(a.shape, shape)) return a;
+  checkSize('broadcastTo', sizeOf(shape), shape);
   const offset = shape.length - a.ndim;
   const fits = offset >= 0 && a.shape.every((d, i) => d === 1 || d === shape[offset + i]);
   if (!fits)
@@ -33,23 +34,39 @@ export function cast(x: ArrayLike, dtype: DType): Array {
   return a.dtype === dtype ? a : bind1('cast', [a], { dtype });
 }
 
-/** Promotes two operands to one dtype, JAX-style: JS numbers are weakly typed. */
-export function promote(a: ArrayLike, b: ArrayLike): [Array, Array] {
-  if (typeof a !== 'object' && typeof b !== 'object') {
-    const dt: DType = typeof a === 'boolean' && typeof b === 'boolean' ? 'bool' : 'float32';
-    return [scalar(a, dt), scalar(b, dt)];
+/**
+ * Promotes two operands to one dtype, JAX-style: JS numbers, booleans and nested lists
+ * of them are weakly typed (they take the other operand's dtype unless a value needs
+ * more); arrays, typed arrays and lists holding arrays are strongly typed.
+ */
+export function promote(a: ArrayLike, b: ArrayLike, op = 'promote'): [Array, Array] {
+  const weakA = isWeak(a);
+  const weakB = isWeak(b);
+  if (weakA && weakB) {
+    const dt: DType = allBool(a) && allBool(b) ? 'bool' : 'float32';
+    return [asArray(a, dt, op), asArray(b, dt, op)];
   }
-  if (typeof a !== 'object') {
-    const dt = promoteWithScalar((b as Array).dtype, a);
-    return [scalar(a, dt), cast(b, dt)];
+  if (weakA) {
+    const y = asArray(b, undefined, op);
+    const dt = weakDType(y.dtype, a);
+    return [asArray(a, dt, op), cast(y, dt)];
   }
-  if (typeof b !== 'object') {
-    const dt = promoteWithScalar(a.dtype, b);
-    return [cast(a, dt), scalar(b, dt)];
+  if (weakB) {
+    const x = asArray(a, undefined, op);
+    const dt = weakDType(x.dtype, b);
+    return [cast(x, dt), asArray(b, dt, op)];
   }
-  const dt = promoteTypes(a.dtype, b.dtype);
-  return [cast(a, dt), cast(b as Array, dt)];
+  const x = asArray(a, undefined, op);
+  const y = asArray(b, undefined, op);
+  const dt = promoteTypes(x.dtype, y.dtype);
+  return [cast(x, dt), cast(y, dt)];
 }
+
+/** Whether a weak value holds only booleans (so two of them combine as bool). */
+const allBool = (v: NestedArray): boolean =>
+  globalThis.Array.isArray(v)
+    ? (v as readonly NestedArray[]).every(allBool)
+    : typeof v === 'boolean';
 
 function binary(
   prim: BinaryPrimitive,
@@ -58,7 +75,7 @@ function binary(
   b: ArrayLike,
   arithmetic: boolean,
 ): Array {
-  let [x, y] = promote(a, b);
+  let [x, y] = promote(a, b, name);
   if (arithmetic && x.dtype === 'bool') [x, y] = [cast(x, 'int32'), cast(y, 'int32')];
   const shape = broadcastShapes(name, x.shape, y.shape);
   return bind1(prim, [broadcastTo(x, shape), broadcastTo(y, shape)], NONE);
@@ -97,7 +114,7 @@ export const sub = (a: ArrayLike, b: ArrayLike): Array => binary('sub', 'sub', a
 export const mul = (a: ArrayLike, b: ArrayLike): Array => binary('mul', 'mul', a, b, true);
 /** True division: integer operands divide as float32. @example jt.div(x, 2) */
 export const div = (a: ArrayLike, b: ArrayLike): Array => {
-  const [x, y] = promote(a, b);
+  const [x, y] = promote(a, b, 'div');
   return binary('div', 'div', toFloat(x), toFloat(y), true);
 };
 /** @example jt.pow(x, 2) */
@@ -178,7 +195,7 @@ export const isNan = (x: ArrayLike): Array => notEqual(x, x);
  */
 export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): Array {
   const c = cast(asArray(cond, 'bool'), 'bool');
-  const [a, b] = promote(x, y);
+  const [a, b] = promote(x, y, 'where');
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
   return bind1(
     'select',
