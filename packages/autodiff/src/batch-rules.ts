@@ -66,17 +66,58 @@ const foldIntoN =
     return [[jt.reshape(out, [size, v.shape[1]!, ...out.shape.slice(1)])], [0]];
   };
 
+/** The elements of a concrete array, or undefined for a tracer or device-only data. */
+function readable(x: jt.Array): ArrayLike<number> | undefined {
+  if (!(x instanceof jc.ConcreteArray)) return undefined;
+  try {
+    return x.buffer;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Per-example indices `idx` (batch on axis 0) into an axis of length `A`, as indices into
+ * the `size · A` rows of the merged axis: example `b`'s index `i` becomes `b·A + i`, after
+ * negatives wrap as they do eagerly. A bad index must not slip into a neighbour's rows,
+ * and its error must show what the user wrote: concrete indices are checked here and the
+ * message names the index, the axis and the example; traced ones (under `jit`) that are
+ * out of range become `size · A`, which the kernel refuses.
+ */
+function mergedIndices(op: string, idx: jt.Array, A: number, size: number, axis: number) {
+  const data = readable(idx);
+  if (data !== undefined) {
+    const per = size === 0 ? 0 : data.length / size;
+    const out = new Int32Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v < -A || v >= A) {
+        throw new jt.ValueError(
+          `${op}: index ${v} is out of range for axis ${axis} of size ${A} (example ${Math.floor(i / per)} of the vmapped batch)`,
+        );
+      }
+      out[i] = Math.floor(i / per) * A + (v < 0 ? v + A : v);
+    }
+    return new jc.ConcreteArray(out, idx.shape, 'int32');
+  }
+  const wrapped = jt.where(jt.less(idx, 0), jt.add(idx, A), idx);
+  const inRange = jt.logicalAnd(jt.greaterEqual(wrapped, 0), jt.less(wrapped, A));
+  const offsets = jt.reshape(jt.mul(jt.arange(size), A), [
+    size,
+    ...idx.shape.slice(1).map(() => 1),
+  ]);
+  return jt.where(inRange, jt.add(wrapped, offsets), size * A);
+}
+
 /** Gather with both operand and indices batched: offset indices into a merged axis. */
 function gatherBoth(x: jt.Array, idx: jt.Array, axis: number, size: number): jt.Array {
   // x: [B, ...pre, A, ...post] → [B, A, ...pre, ...post] → [B·A, ...pre, ...post]
   const xm = jt.moveAxis(x, axis + 1, 1);
   const A = xm.shape[1]!;
   const flat = jt.reshape(xm, [size * A, ...xm.shape.slice(2)]);
-  const offsets = jt.reshape(jt.mul(jt.arange(size), A), [
-    size,
-    ...idx.shape.slice(1).map(() => 1),
-  ]);
-  const out = jc.bind1('gather', [flat, jt.add(idx, offsets)], { axis: 0 });
+  const out = jc.bind1('gather', [flat, mergedIndices('gather', idx, A, size, axis)], {
+    axis: 0,
+  });
   // out: [B, ...I, ...pre, ...post] → [B, ...pre, ...I, ...post]
   const nI = idx.ndim - 1;
   const nPre = axis;
@@ -108,11 +149,7 @@ function scatterBoth(
   const A = p.size;
   const pre = p.shape.slice(0, p.axis);
   const post = p.shape.slice(p.axis + 1);
-  const offsets = jt.reshape(jt.mul(jt.arange(size), A), [
-    size,
-    ...idx.shape.slice(1).map(() => 1),
-  ]);
-  const flat = jc.bind1('scatter_add', [u, jt.add(idx, offsets)], {
+  const flat = jc.bind1('scatter_add', [u, mergedIndices('scatter_add', idx, A, size, p.axis)], {
     axis: 0,
     size: size * A,
     shape: [size * A, ...pre, ...post],

@@ -32,12 +32,14 @@ export {
   webgpuBackend,
 } from './backend/webgpu';
 export { evalShape } from './core/abstract-trace';
-export { Array, type ArrayLike, type ReduceOptions } from './core/array';
+export { Array, type ArrayLike, type NestedArrayLike, type ReduceOptions } from './core/array';
 export type { Backend } from './core/backend';
+export { type Config, config } from './core/config';
 export { type DType, isFloat, promoteTypes, type TypedArray } from './core/dtype';
 export {
   ConcretizationError,
   DTypeError,
+  FloatingPointError,
   fmtShape,
   JuteError,
   ShapeError,

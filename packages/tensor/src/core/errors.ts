@@ -33,3 +33,12 @@ export const fmtShape = (shape: readonly number[]): string => `[${shape.join(','
 export class ConcretizationError extends TraceError {
   override name = 'ConcretizationError';
 }
+
+/**
+ * With `jt.config.debugNans` on, a primitive produced a NaN. The message names the
+ * primitive, its input and output shapes and the user's call site (as JAX's
+ * `FloatingPointError` under `jax_debug_nans`).
+ */
+export class FloatingPointError extends JuteError {
+  override name = 'FloatingPointError';
+}

@@ -1,5 +1,7 @@
 import { type Array, ConcreteArray } from './array';
 import type { Backend, KernelPrimitive, Program } from './backend';
+import { config } from './config';
+import { checkNans } from './debug-nans';
 import { allocate } from './dtype';
 import { JuteError, ValueError } from './errors';
 import type { Jaxpr, Var } from './jaxpr';
@@ -176,7 +178,10 @@ export function evalPrimitive<P extends Primitive>(
       const p = params as JitCallParams;
       return programFor(getBackend(), p.jaxpr, p.donated)(args);
     }
-    default:
-      return runKernel(prim as KernelPrimitive, args, params as never);
+    default: {
+      const outs = runKernel(prim as KernelPrimitive, args, params as never);
+      if (config.debugNans) checkNans(prim, args, outs);
+      return outs;
+    }
   }
 }
