@@ -39,9 +39,11 @@ describe('pnpm gpt', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/validation perplexity \d+\.\d\d/);
     expect(first.stdout).toMatch(/character LSTM\s+7\.53/);
-    const resumed = await cli(...common, '--epochs', '2', '--resume', ckpt);
+    const resumed = await cli(...common, '--epochs', '2', '--resume', ckpt, '--no-jit');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('resumed from');
+    expect(first.stderr).toContain('; jitted;');
+    expect(resumed.stderr).toContain('; eager;');
     expect(resumed.stdout).toContain('trained 1 epoch');
     const s = await cli(
       'sample',
@@ -56,7 +58,7 @@ describe('pnpm gpt', () => {
     );
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout.trimEnd()).toHaveLength(15);
-    expect(s.stderr).toMatch(/tokens\/s \(with the key\/value cache\)/);
+    expect(s.stderr).toMatch(/tokens\/s \(with the key\/value cache, jitted\)/);
   }, 120_000);
 
   it('reports bad input as one error line', async () => {

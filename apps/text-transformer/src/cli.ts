@@ -5,7 +5,6 @@ import { appError, encodePrompt, loadCorpus, unigramPerplexity } from '@jute/app
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { jitAvailable } from './compile';
 import { charGpt, type GptConfig } from './model';
 import { formatReport } from './report';
 import { sample } from './sample';
@@ -78,7 +77,10 @@ const trainFlags = {
     default: 0,
     integer: true,
   },
-  noJit: { type: 'boolean', help: 'Run the training step eagerly instead of compiled' },
+  noJit: {
+    type: 'boolean',
+    help: 'Run the training step and validation eagerly instead of jitted',
+  },
   corpus: { type: 'string', help: 'UTF-8 text file to train on (default: the embedded Moby-Dick)' },
   out: { type: 'string', help: 'Checkpoint (safetensors) written atomically after each epoch' },
   resume: { type: 'string', help: 'Continue training from this checkpoint' },
@@ -107,6 +109,7 @@ const sampleFlags = {
     help: 'Decode without the key/value cache (re-read the whole window for every character)',
   },
   seed: { type: 'number', help: 'Seed of the sampler', default: 0, integer: true },
+  noJit: { type: 'boolean', help: 'Run the cached decoding step eagerly instead of jitted' },
 } as const;
 
 const VALIDATION_FRACTION = 0.1;
@@ -212,7 +215,7 @@ async function train(argv: string[]): Promise<void> {
     `training on ${f.corpus ?? 'Moby-Dick'}: ${trainIds.length.toLocaleString('en-US')} training chars (${(stepsPerEpoch * f.batchSize * f.context).toLocaleString('en-US')} per epoch), ${validation.length.toLocaleString('en-US')} held out, vocabulary ${vocab.size}`,
   );
   console.error(
-    `model: ${f.layers} blocks × dim ${f.dim}, ${f.heads} heads, ${f.mlp} MLP, ${f.positions} positions, context ${f.context}, tied embedding (${paramCount.toLocaleString('en-US')} parameters); batch ${f.batchSize}×${f.context}${f.accumulate > 1 ? ` × ${f.accumulate} accumulated` : ''}, AdamW lr ${f.lr} (warm-up ${f.warmup}, cosine over ${totalUpdates} updates), wd ${f.weightDecay}, clip ${f.clipNorm}, dropout ${f.dropout}, seed ${f.seed}; ${!f.noJit && jitAvailable ? 'jitted' : 'eager'}; unigram perplexity ${unigram.toFixed(2)}`,
+    `model: ${f.layers} blocks × dim ${f.dim}, ${f.heads} heads, ${f.mlp} MLP, ${f.positions} positions, context ${f.context}, tied embedding (${paramCount.toLocaleString('en-US')} parameters); batch ${f.batchSize}×${f.context}${f.accumulate > 1 ? ` × ${f.accumulate} accumulated` : ''}, AdamW lr ${f.lr} (warm-up ${f.warmup}, cosine over ${totalUpdates} updates), wd ${f.weightDecay}, clip ${f.clipNorm}, dropout ${f.dropout}, seed ${f.seed}; ${f.noJit ? 'eager' : 'jitted'}; unigram perplexity ${unigram.toFixed(2)}`,
   );
   process.on('SIGINT', () => {
     process.stderr.write(
@@ -245,6 +248,7 @@ async function train(argv: string[]): Promise<void> {
     startStep,
     stepsPerEpoch,
     key: trainKey!,
+    jit: !f.noJit,
     onEpoch: async (s, stats, step) => {
       history.push(stats);
       if (f.out) {
@@ -314,6 +318,7 @@ async function sampleCommand(argv: string[]): Promise<void> {
     temperature: f.temperature,
     ...(f.topK > 0 ? { topK: f.topK } : {}),
     cache: !f.noCache,
+    jit: !f.noJit,
     key: jt.random.key(f.seed),
     onChar: (c) => process.stdout.write(c),
   });
@@ -321,7 +326,7 @@ async function sampleCommand(argv: string[]): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write('\n');
   console.error(
-    `${f.length} characters in ${seconds.toFixed(2)} s: ${(f.length / seconds).toFixed(1)} tokens/s (${f.noCache ? 'without' : 'with'} the key/value cache)`,
+    `${f.length} characters in ${seconds.toFixed(2)} s: ${(f.length / seconds).toFixed(1)} tokens/s (${f.noCache ? 'without' : 'with'} the key/value cache${f.noCache ? '' : f.noJit ? ', eager' : ', jitted'})`,
   );
 }
 

@@ -1,14 +1,14 @@
-/**
- * The one place where the training and sampling steps are compiled.
- *
- * JIT: `@jute/autodiff` does not export `jit` yet. When it does, this becomes
- * `(f) => jit(f)` (with `donateArgnums` for the parameters and optimizer state of the
- * training step, and the cache of the sampling step), and `--no-jit` compares it with the
- * eager steps. Until then the steps run eagerly either way; both are written as pure
- * functions of their arguments so that nothing else has to change.
- * @example const step = compile(makeStep()); // same signature, same results
- */
-export const compile = <F extends (...args: never[]) => unknown>(f: F): F => f;
+import { type JitOptions, jit } from '@jute/autodiff';
 
-/** Whether {@link compile} actually compiles (false until `jit` exists), for the report. */
-export const jitAvailable = false;
+/**
+ * The one place where the training, validation and decoding steps are compiled: `jit`
+ * from `@jute/autodiff` (trace once per signature, replay), or the function itself when
+ * `enabled` is false (`--no-jit`), to compare.
+ * @example const step = compile(makeStep(), true, { donateArgnums: [0, 1] });
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any function of arrays and pytrees, as jit takes.
+export const compile = <F extends (...args: any[]) => any>(
+  f: F,
+  enabled: boolean,
+  options: JitOptions = {},
+): F => (enabled ? jit(f, options) : f);

@@ -22,6 +22,8 @@ export interface SampleOptions extends Sampling {
   readonly key: jt.Array;
   /** Decode with the key/value cache (default true); without it every step re-reads the window. */
   readonly cache?: boolean;
+  /** Compile the cached decoding step with `jit` (default true). */
+  readonly jit?: boolean;
   /** Called with each generated character as soon as it is drawn (to stream it). */
   readonly onChar?: (char: string) => void;
 }
@@ -47,29 +49,31 @@ const lastLogits = (logits: jt.Array) => {
   return jt.reshape(jt.slice(logits, [0, t - 1, 0], [b, t, v]), [b, v]);
 };
 
-/** A decoding step with the cache: `(params, cache, ids [1, t], key) → [cache, next id [1]]`. */
+/** The model on the cache: `(params, cache, ids [1, t]) → [cache, last logits [1, vocab]]`. */
 export type CachedStep = (
   params: GptParams,
   cache: GptCache,
   ids: jt.Array,
-  key: jt.Array,
 ) => [GptCache, jt.Array];
 
-/** A decoding step without a cache: `(params, window [1, t], key) → next id [1]`. */
-export type UncachedStep = (params: GptParams, window: jt.Array, key: jt.Array) => jt.Array;
+/** The model without a cache: `(params, window [1, t]) → last logits [1, vocab]`. */
+export type UncachedStep = (params: GptParams, window: jt.Array) => jt.Array;
 
-/** The decoding steps as pure functions (compiled in one place, see `compile.ts`). */
+/**
+ * The decoding steps as pure functions. The cached one is compiled (one program per prompt
+ * length, then one for every single-character step); the uncached one stays eager, since
+ * each window length would be a new program. Drawing the character stays outside.
+ */
 export function makeDecodeSteps(
   model: CharGpt,
-  s: Sampling,
+  o: { readonly jit?: boolean } = {},
 ): { cached: CachedStep; uncached: UncachedStep } {
-  const cached: CachedStep = (params, cache, ids, key) => {
+  const cached: CachedStep = (params, cache, ids) => {
     const r = model.apply(params, ids, { cache });
-    return [r.cache!, pick(lastLogits(r.logits), s, key)];
+    return [r.cache!, lastLogits(r.logits)];
   };
-  const uncached: UncachedStep = (params, window, key) =>
-    pick(lastLogits(model.apply(params, window).logits), s, key);
-  return { cached: compile(cached), uncached: compile(uncached) };
+  const uncached: UncachedStep = (params, window) => lastLogits(model.apply(params, window).logits);
+  return { cached: compile(cached, o.jit ?? true), uncached };
 }
 
 const row = (ids: readonly number[]) =>
@@ -94,7 +98,7 @@ export function sample(
   const encoded = encodePrompt(vocab, o.prompt);
   if (E.isLeft(encoded)) return encoded;
   const T = model.config.context;
-  const steps = makeDecodeSteps(model, o);
+  const steps = makeDecodeSteps(model, { jit: o.jit ?? true });
   const ids = [...encoded.right].slice(-T);
   const keys = o.length > 0 ? jt.random.split(o.key, o.length) : [];
   let out = '';
@@ -106,22 +110,23 @@ export function sample(
     o.onChar?.(char);
   };
   if (o.cache === false) {
-    for (let i = 0; i < o.length; i++) emit(steps.uncached(params, row(ids.slice(-T)), keys[i]!));
+    for (let i = 0; i < o.length; i++)
+      emit(pick(steps.uncached(params, row(ids.slice(-T))), o, keys[i]!));
     return E.right(out);
   }
-  const fill = (window: readonly number[], key: jt.Array) =>
-    steps.cached(params, model.initCache(params, 1, T), row(window), key);
-  let [cache, next] = o.length > 0 ? fill(ids, keys[0]!) : [undefined, undefined];
+  const fill = (window: readonly number[]) =>
+    steps.cached(params, model.initCache(params, 1, T), row(window));
+  let [cache, logits] = o.length > 0 ? fill(ids) : [undefined, undefined];
   let used = ids.length;
   for (let i = 0; i < o.length; i++) {
-    emit(next!);
+    emit(pick(logits!, o, keys[i]!));
     if (i + 1 === o.length) break;
     if (used === T) {
       const window = ids.slice(-Math.floor(T / 2));
-      [cache, next] = fill(window, keys[i + 1]!);
+      [cache, logits] = fill(window);
       used = window.length;
     } else {
-      [cache, next] = steps.cached(params, cache!, row(ids.slice(-1)), keys[i + 1]!);
+      [cache, logits] = steps.cached(params, cache!, row(ids.slice(-1)));
       used++;
     }
   }

@@ -89,8 +89,8 @@ export type TrainStep = (
 
 /**
  * `(params, optState, batch, key) → [params, optState, loss]`: gradient of the loss, one
- * optimizer update. Pure (nothing is read or written outside its arguments), so
- * {@link compile} can trace it once and replay it.
+ * optimizer update. Pure (nothing is read or written outside its arguments), so `jit`
+ * traces it once and replays it (`jit: false` runs it eagerly).
  */
 export function makeTrainStep(
   model: CharGpt,
@@ -103,7 +103,8 @@ export function makeTrainStep(
     const [updates, next] = opt.update(grads, optState, params);
     return [optim.applyUpdates(params, updates), next, loss];
   };
-  return o.jit ? compile(step) : step;
+  // The old parameters and optimizer state are dead after the step: their buffers may be reused.
+  return compile(step, o.jit, { donateArgnums: [0, 1] });
 }
 
 /**
@@ -116,8 +117,15 @@ export function evaluate(
   model: CharGpt,
   params: GptParams,
   ids: Int32Array,
-  o: { readonly context: number; readonly batchSize: number },
+  o: { readonly context: number; readonly batchSize: number; readonly jit?: boolean },
 ): { loss: number; chars: number } {
+  const score = compile(
+    (p: GptParams, inputs: jt.Array, targets: jt.Array, weights: jt.Array) =>
+      jt.sum(
+        jt.mul(losses.sparseSoftmaxCrossEntropy(model.apply(p, inputs).logits, targets), weights),
+      ),
+    o.jit ?? false,
+  );
   const T = Math.max(2, Math.min(o.context, ids.length - 1));
   const stride = Math.max(1, Math.floor(T / 2));
   const starts: number[] = [];
@@ -135,12 +143,13 @@ export function evaluate(
       weights.fill(1, b * T + (s === 0 ? 0 : T - stride), (b + 1) * T);
     });
     const shape = [group.length, T];
-    const { logits } = model.apply(params, jt.array(inputs, { shape, dtype: 'int32' }));
-    const nll = losses.sparseSoftmaxCrossEntropy(
-      logits,
+    const sum = score(
+      params,
+      jt.array(inputs, { shape, dtype: 'int32' }),
       jt.array(targets, { shape, dtype: 'int32' }),
+      jt.array(weights, { shape }),
     );
-    total += Number(jt.sum(jt.mul(nll, jt.array(weights, { shape }))).item());
+    total += Number(sum.item());
     chars += weights.reduce((a, w) => a + w, 0);
   }
   return { loss: total / Math.max(1, chars), chars };
@@ -179,6 +188,8 @@ export interface TrainOptions {
   /** Root of every epoch's shuffle and every step's dropout key. */
   readonly key: jt.Array;
   readonly progress?: boolean;
+  /** Jit the validation forward pass (the step is compiled by its maker). */
+  readonly jit?: boolean;
   readonly onEpoch?: (state: TrainState, stats: EpochStats, step: number) => Promise<void>;
 }
 
@@ -226,7 +237,11 @@ export async function trainLoop(
     }
     const seconds = (performance.now() - start) / 1000;
     steps += i;
-    const val = evaluate(o.model, params, o.validation, { context: T, batchSize: 64 });
+    const val = evaluate(o.model, params, o.validation, {
+      context: T,
+      batchSize: 64,
+      jit: o.jit ?? false,
+    });
     const stats: EpochStats = {
       epoch: e + 1,
       loss: lossSum / Math.max(1, i),
