@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as jt from '../index';
 
@@ -47,4 +50,27 @@ describe('jt.config.debugNans', () => {
     expect(jt.add(jt.array([1], { dtype: 'int32' }), 1).item()).toBe(2);
     expect(jt.isNan(jt.array([1])).item()).toBe(false);
   });
+});
+
+describe('JUTE_DEBUG_NANS=1', () => {
+  it('turns the switch on from the environment', async () => {
+    const program = [
+      "import * as jt from '@jute/tensor';",
+      'try { jt.log(jt.array(-1)); console.log("no error"); }',
+      'catch (e) { console.log(e.name, jt.config.debugNans); }',
+    ].join('\n');
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--conditions=@jute/source', '--import', 'tsx', '--input-type=module', '-e', program],
+        {
+          cwd: join(dirname(fileURLToPath(import.meta.url)), '..', '..'),
+          env: { ...process.env, JUTE_DEBUG_NANS: '1' },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
+      );
+    });
+    expect(out.trim()).toBe('FloatingPointError true');
+  }, 70_000);
 });
