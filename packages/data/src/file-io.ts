@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
@@ -14,8 +14,20 @@ const errorCode = (e: unknown): string | undefined =>
 
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** What a file that is not a regular one is, for messages. */
+const KIND: readonly [(s: import('node:fs').Stats) => boolean, string][] = [
+  [(s) => s.isSymbolicLink(), 'a symbolic link (write to its target by naming the target)'],
+  [(s) => s.isDirectory(), 'a directory'],
+  [(s) => s.isFIFO(), 'a FIFO'],
+  [(s) => s.isCharacterDevice(), 'a character device'],
+  [(s) => s.isBlockDevice(), 'a block device'],
+  [(s) => s.isSocket(), 'a socket'],
+];
+
 /**
  * The bytes of a file; a missing file is `FileNotFound`, any other failure `ReadFailed`.
+ * Only regular files are read (symbolic links to them included): a FIFO would block the
+ * read forever and a device such as `/dev/zero` never ends, so both are `ReadFailed`.
  * @example await readBytes('weights.safetensors')();
  */
 export const readBytes = (path: string): TE.TaskEither<DataError, Uint8Array> =>
@@ -24,6 +36,12 @@ export const readBytes = (path: string): TE.TaskEither<DataError, Uint8Array> =>
     ? TE.left({ _tag: 'InvalidArgument', message: `expected a file path, got ${typeof path}` })
     : TE.tryCatch(
         async () => {
+          // stat, unlike open, does not block on a FIFO without a writer.
+          const info = await stat(path);
+          if (!info.isFile()) {
+            const kind = KIND.find(([is]) => is(info))?.[1] ?? 'not a regular file';
+            throw new Error(`it is ${kind}, not a regular file`);
+          }
           const b = await readFile(path);
           return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
         },
@@ -209,15 +227,6 @@ async function removeStaleTemps(path: string): Promise<void> {
     }
   }
 }
-
-const KIND: readonly [(s: import('node:fs').Stats) => boolean, string][] = [
-  [(s) => s.isSymbolicLink(), 'a symbolic link (write to its target by naming the target)'],
-  [(s) => s.isDirectory(), 'a directory'],
-  [(s) => s.isFIFO(), 'a FIFO'],
-  [(s) => s.isCharacterDevice(), 'a character device'],
-  [(s) => s.isBlockDevice(), 'a block device'],
-  [(s) => s.isSocket(), 'a socket'],
-];
 
 /**
  * Writes a file atomically: the bytes go to a temporary file beside it

@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +237,19 @@ describe('readers return errors, never throw', () => {
     expect(tag(await writeSafetensors(out, tree, { metadata: { step: 1, ok: true } })())).toBe(
       'Right',
     );
+  });
+
+  it('a FIFO or an endless device is ReadFailed at once, not a read that never ends', async (ctx) => {
+    const fifo = join(dir, 'input.csv');
+    execFileSync('mkfifo', [fifo]);
+    // open() on a FIFO without a writer blocks for ever; the reader must not get there.
+    expect(await readCsv(fifo)()).toMatchObject(E.left({ _tag: 'ReadFailed', path: fifo }));
+    const zero = join(dir, 'zero.idx');
+    // A /dev/zero twin, made in the temp folder (mknod needs root).
+    if (spawnSync('mknod', [zero, 'c', '1', '5']).status !== 0) return ctx.skip();
+    const r = await readIdx(zero)();
+    expect(r).toMatchObject(E.left({ _tag: 'ReadFailed' }));
+    expect(E.isLeft(r) && 'message' in r.left && r.left.message).toMatch(/character device/);
   });
 
   it('byte decoders refuse non-bytes', () => {
