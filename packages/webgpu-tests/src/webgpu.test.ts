@@ -12,8 +12,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { SuiteResult } from './browser/suite';
+import { suiteChecks } from './suite-checks';
 
 const chromiumPath = process.env.JUTE_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(chromiumPath);
@@ -84,63 +85,5 @@ describe.skipIf(!haveChromium)('WebGPU backend in headless Chromium', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('gets a WebGPU adapter', () => {
-    expect(result.device.length).toBeGreaterThan(0);
-  });
-
-  it('agrees with the CPU backend on every op-table case', () => {
-    const bad = result.cases
-      .filter((c) => !c.ok)
-      .map((c) => `${c.name}: ${c.maxErr} ${c.detail.slice(0, 300)}`);
-    expect(bad).toEqual([]);
-    expect(result.cases.length).toBeGreaterThan(100);
-  });
-
-  it('covers every kernel primitive', async () => {
-    const { ALL_PRIMITIVES } = await import('@jute/tensor/core');
-    const closures = ['scan', 'cond', 'while', 'custom_linear', 'jit_call'];
-    const kernelPrims = ALL_PRIMITIVES.filter((p) => !closures.includes(p));
-    expect(kernelPrims.filter((p) => !result.primitivesCovered.includes(p))).toEqual([]);
-  });
-
-  it('fuses an elementwise chain into one kernel under jit', () => {
-    expect(result.fusion.dispatchesEager).toBeGreaterThanOrEqual(7);
-    expect(result.fusion.dispatchesJit).toBe(1);
-  });
-
-  it('trains the CNN: the loss falls and matches the CPU to float32 tolerance', () => {
-    const { cpuLosses, gpuLosses, jitLosses } = result.cnn;
-    expect(gpuLosses.length).toBe(cpuLosses.length);
-    cpuLosses.forEach((l, i) => {
-      expect(Math.abs(gpuLosses[i]! - l)).toBeLessThan(1e-3 * Math.max(1, Math.abs(l)));
-      expect(Math.abs(jitLosses[i]! - l)).toBeLessThan(1e-3 * Math.max(1, Math.abs(l)));
-    });
-    expect(gpuLosses[gpuLosses.length - 1]!).toBeLessThan(gpuLosses[0]!);
-  });
-
-  it('runs a training step without reading anything back', () => {
-    expect(result.cnn.readsDuringStep).toBe(0);
-  });
-
-  it('holds bounded GPU memory over a loop that awaits once per step', () => {
-    const live = result.memory.liveAfter;
-    expect(live.length).toBe(6);
-    // After warm-up, neither the live bytes nor the pool grow with the number of steps.
-    expect(live[5]!).toBeLessThanOrEqual(live[1]! * 1.5 + (1 << 20));
-    expect(result.memory.allocatedAfter[5]!).toBeLessThanOrEqual(
-      result.memory.allocatedAfter[1]! * 1.5 + (1 << 20),
-    );
-  });
-
-  it('throws typed errors: float64 names the op, sync reads name dataAsync', () => {
-    expect(result.errors.float64).toMatch(
-      /^DTypeError: neg: float64 is not supported on the WebGPU backend/,
-    );
-    expect(result.errors.syncReadName).toBe('SyncReadError');
-    expect(result.errors.syncRead).toContain('dataAsync');
-  });
-
-  it('compiles every WGSL kernel without a console error', () => {
-    expect(consoleErrors.slice(0, 3)).toEqual([]);
-  });
+  suiteChecks(() => ({ result, consoleErrors }));
 });

@@ -558,7 +558,7 @@ export async function runSuite(only?: string): Promise<SuiteResult> {
 
   // --- The apps' CNN ----------------------------------------------------------------------
   const model = buildModel('cnn');
-  const batch = 16;
+  const batch = 8;
   const images = uniform([batch, 28, 28, 1], 0, 1);
   const labels = ints([batch], 0, 10);
   const opt = optim.adam({ learningRate: 1e-3 });
@@ -589,7 +589,7 @@ export async function runSuite(only?: string): Promise<SuiteResult> {
     jt.setBackend(cpu);
     return { out, reads };
   };
-  const steps = only === undefined ? 4 : 0;
+  const steps = only === undefined ? 3 : 0;
   const cpuRun = await train(cpu, step, steps);
   const gpuRun = await train(gpu, step, steps);
   const jitRun = await train(gpu, jit(step) as unknown as typeof step, steps);
@@ -603,7 +603,7 @@ export async function runSuite(only?: string): Promise<SuiteResult> {
     const xs = uniform([128, 64]);
     const lossW = (v: jt.Array) => jt.mean(jt.square(jt.tanh(jt.matmul(xs, v))));
     const gc = (globalThis as { gc?: () => void }).gc;
-    for (let s = 0; s < (only === undefined ? 60 : 0); s++) {
+    for (let s = 0; s < (only === undefined ? 40 : 0); s++) {
       const [l, gw] = valueAndGrad(lossW)(w);
       w = jt.sub(w, jt.mul(gw, 0.1));
       await l.dataAsync();
