@@ -21,7 +21,8 @@ export interface CharVocab {
 
 /**
  * Builds the character vocabulary of a text (by Unicode code point, so `—` and emoji
- * are one character each), with ids in code-point order.
+ * are one character each), with ids in code-point order. Throws `ValueError` when `text`
+ * is not a string (an argument error, not data: `encode` returns its errors).
  * @example
  * const vocab = data.charVocab('hello');  // chars ['e', 'h', 'l', 'o'], size 4
  * vocab.encode('hell');                    // Right(Int32Array [1, 0, 2, 2])

@@ -229,6 +229,23 @@ async function removeStaleTemps(path: string): Promise<void> {
 }
 
 /**
+ * Flushes a directory's entries, so that a rename into it survives a power cut. Best
+ * effort: some platforms (Windows) cannot open a directory, and the data is safe anyway.
+ */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const d = await open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // Not supported here: the rename is still atomic, only its durability is the OS's.
+  }
+}
+
+/**
  * Writes a file atomically: the bytes go to a temporary file beside it
  * (`<name>.<pid>.<hex>.tmp`), are flushed, and the temporary file is renamed over
  * `path`; on any failure it is removed, so `path` holds either its old content or the
@@ -278,6 +295,7 @@ export const writeAtomic =
         await fh.close();
       }
       await rename(tmp, path);
+      await syncDirectory(dirname(path));
       return E.right(undefined);
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
