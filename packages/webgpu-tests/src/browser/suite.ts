@@ -389,6 +389,26 @@ export async function runSuite(only?: string): Promise<SuiteResult> {
   );
   await prim(
     'dot_general',
+    [uniform([130, 68]), uniform([68, 200])],
+    dg([[1], [0]]),
+    'vec4 path, edge tiles',
+    [1e-4, 2e-4],
+  );
+  await prim(
+    'dot_general',
+    [uniform([2, 64, 128]), uniform([2, 128, 96])],
+    dg([[2], [1]], [[0], [0]]),
+    'vec4 path, batched',
+    [1e-4, 2e-4],
+  );
+  await prim(
+    'dot_general',
+    [ints([8, 12], -3, 4), ints([12, 20], -3, 4)],
+    dg([[1], [0]]),
+    'int32 vec4',
+  );
+  await prim(
+    'dot_general',
     [uniform([3, 17, 20]), uniform([3, 20, 9])],
     dg([[2], [1]], [[0], [0]]),
     'batched',

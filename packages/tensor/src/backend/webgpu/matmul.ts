@@ -27,6 +27,7 @@ export function matmulKernel(
   transB: boolean,
   dtype: DType,
 ): string {
+  if (!transA && !transB && k % 4 === 0 && n % 4 === 0) return matmulVec4Kernel(m, k, n, dtype);
   const t = wgslType(dtype, 'dot_general');
   const v = `vec4<${t}>`;
   const per = (TILE * TILE_K) / (THREADS * THREADS);
@@ -88,6 +89,69 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let col = col0 + tx * 4u + q;
       if (col < ${n}u) { c[cBase + row * ${n}u + col] = acc[r][q]; }
     }
+  }
+}
+`;
+}
+
+/**
+ * The same tiling with `vec4` memory traffic, for row-major operands whose K and N are
+ * multiples of 4 (most layer sizes): each thread moves one `vec4` of `a` and one of `b`
+ * per step instead of four scalars each, and stores its rows as `vec4`s.
+ */
+function matmulVec4Kernel(m: number, k: number, n: number, dtype: DType): string {
+  const t = wgslType(dtype, 'dot_general');
+  const v = `vec4<${t}>`;
+  return `${binding(0, 'a', v, false)}
+${binding(1, 'b', v, false)}
+${binding(2, 'c', v, true)}
+var<workgroup> As: array<array<${v}, ${THREADS}>, ${TILE_K}>;
+var<workgroup> Bs: array<array<${v}, ${THREADS}>, ${TILE_K}>;
+@compute @workgroup_size(${THREADS}, ${THREADS})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let tx = lid3.x;
+  let ty = lid3.y;
+  let row0 = wid.y * ${TILE}u;
+  let col0 = wid.x * ${TILE}u;
+  let aBase = wid.z * ${(m * k) / 4}u;
+  let bBase = wid.z * ${(k * n) / 4}u;
+  let cBase = wid.z * ${(m * n) / 4}u;
+  // Loader coordinates: a row of 4 k-quads per a-row, 16 column-quads per b-row.
+  let ar = lid / 4u;
+  let aq = lid % 4u;
+  let bk = lid / ${THREADS}u;
+  let bq = lid % ${THREADS}u;
+  var acc: array<${v}, 4>;
+  for (var k0 = 0u; k0 < ${k}u; k0 += ${TILE_K}u) {
+    let gr = row0 + ar;
+    let gka = k0 + aq * 4u;
+    var av = ${v}(0);
+    if (gr < ${m}u && gka < ${k}u) { av = a[aBase + (gr * ${k}u + gka) / 4u]; }
+    As[aq * 4u][ar / 4u][ar % 4u] = av.x;
+    As[aq * 4u + 1u][ar / 4u][ar % 4u] = av.y;
+    As[aq * 4u + 2u][ar / 4u][ar % 4u] = av.z;
+    As[aq * 4u + 3u][ar / 4u][ar % 4u] = av.w;
+    let gkb = k0 + bk;
+    let gc = col0 + bq * 4u;
+    var bv = ${v}(0);
+    if (gkb < ${k}u && gc < ${n}u) { bv = b[bBase + (gkb * ${n}u + gc) / 4u]; }
+    Bs[bk][bq] = bv;
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${TILE_K}u; kk++) {
+      let ra = As[kk][ty];
+      let rb = Bs[kk][tx];
+      acc[0] += ra.x * rb;
+      acc[1] += ra.y * rb;
+      acc[2] += ra.z * rb;
+      acc[3] += ra.w * rb;
+    }
+    workgroupBarrier();
+  }
+  let col = col0 + tx * 4u;
+  if (col >= ${n}u) { return; }
+  for (var r = 0u; r < 4u; r++) {
+    let row = row0 + ty * 4u + r;
+    if (row < ${m}u) { c[cBase + (row * ${n}u + col) / 4u] = acc[r]; }
   }
 }
 `;
