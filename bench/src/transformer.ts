@@ -37,7 +37,7 @@ function juteStep(): Step {
     blocks: Array.from({ length: L }, (_, i) => block.init(keys[i + 2]!, [B, T, D]).params),
     norm: norm.init(keys[1]!, [B, T, D]).params,
   };
-  let params = p0 as unknown as jt.PyTree;
+  let params = p0;
   const seq = jt.array(tokens(1), { shape: [B, T + 1], dtype: 'int32' });
   const x = jt.slice(seq, [0, 0], [B, T]);
   const y = jt.slice(seq, [0, 1], [B, T + 1]);
@@ -51,7 +51,7 @@ function juteStep(): Step {
   let optState = opt.init(params);
   const lossAndGrad = valueAndGrad(loss);
   return () => {
-    const [value, grads] = lossAndGrad(params as unknown as P);
+    const [value, grads] = lossAndGrad(params);
     const [updates, next] = opt.update(grads, optState, params);
     params = optim.applyUpdates(params, updates);
     optState = next;

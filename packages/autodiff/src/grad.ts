@@ -5,12 +5,53 @@ import { linearizeFlat, vjp } from './linearize';
 import { backwardPass } from './transpose';
 import { vmap } from './vmap';
 
-export interface GradOptions {
+/** Which positional arguments to differentiate: one index, or a list of them. */
+export type Argnums = number | readonly number[];
+
+export interface GradOptions<N extends Argnums = Argnums, H extends boolean = boolean> {
   /** Which positional arguments to differentiate (default 0). A list gives a tuple of gradients. */
-  argnums?: number | readonly number[];
+  argnums?: N;
   /** `f` returns `[loss, aux]`; aux is passed through undifferentiated. */
-  hasAux?: boolean;
+  hasAux?: H;
 }
+
+/**
+ * The type of the gradient with respect to an argument of type `T`: the same pytree (an
+ * object of arrays gives the same object type, a tuple a tuple), with an array for every
+ * array, number or boolean; an array-like argument (`jt.ArrayLike`) gives an array.
+ */
+export type GradOf<T> = jt.PyTree extends T
+  ? T // a tree typed only as a pytree (or unknown): nothing more to say
+  : [T] extends [jt.ArrayLike]
+    ? jt.Array | number extends T
+      ? jt.Array
+      : GradLeaves<T>
+    : GradLeaves<T>;
+
+type GradLeaves<T> = T extends jt.Array | number | boolean | jt.TypedArray
+  ? jt.Array
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: GradOf<T[K]> }
+    : T;
+
+/** `A[I]`, or any argument's type when `I` is not a known position (a negative index). */
+type ArgAt<A extends readonly unknown[], I> = I extends keyof A ? A[I] : A[number];
+
+/**
+ * What `grad(f, { argnums: N })` returns for arguments `A`: the gradient of argument `N`,
+ * or a tuple of gradients for a list of argnums.
+ * @example type G = GradsOf<[Params, jt.Array], 0>; // Params
+ */
+export type GradsOf<A extends readonly unknown[], N> = N extends number
+  ? number extends N
+    ? GradOf<A[number]>
+    : GradOf<ArgAt<A, N>>
+  : N extends readonly number[]
+    ? { -readonly [I in keyof N]: GradOf<ArgAt<A, N[I]>> }
+    : never;
+
+/** The aux value of a function that returns `[value, aux]`. */
+export type AuxOf<R> = R extends readonly [unknown, infer X] ? X : unknown;
 
 function resolveArgnums(op: string, argnums: number | readonly number[], nargs: number): number[] {
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
@@ -30,11 +71,11 @@ function resolveArgnums(op: string, argnums: number | readonly number[], nargs: 
  * const [loss, grads] = valueAndGrad(lossFn)(params, batch);
  * const [[loss2, aux], g] = valueAndGrad(f, { hasAux: true })(params);
  */
-export function valueAndGrad<A extends unknown[], R>(
+export function valueAndGrad<A extends unknown[], R, const N extends Argnums = 0>(
   f: (...args: A) => R,
-  options: GradOptions = {},
-) {
-  return (...args: A): [R, any] => {
+  options: GradOptions<N> = {},
+): (...args: A) => [R, GradsOf<A, N>] {
+  return (...args: A): [R, GradsOf<A, N>] => {
     const argnums = resolveArgnums('grad', options.argnums ?? 0, args.length);
     let aux: unknown;
     const g = (...diff: unknown[]) => {
@@ -103,7 +144,7 @@ export function valueAndGrad<A extends unknown[], R>(
     );
     const out = typeof (options.argnums ?? 0) === 'number' ? grads[0] : grads;
     const auxOut = options.hasAux ? jt.tree.unflatten(auxDef!, primalsOut.slice(1)) : undefined;
-    return [(options.hasAux ? [value, auxOut] : value) as R, out];
+    return [(options.hasAux ? [value, auxOut] : value) as R, out as GradsOf<A, N>];
   };
 }
 
@@ -114,9 +155,20 @@ export function valueAndGrad<A extends unknown[], R>(
  * grad((x) => jt.sum(jt.square(x)))(jt.array([1, 2])); // [2, 4]
  * grad(loss, { argnums: 0 })(params, batch);
  */
-export function grad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions = {}) {
+export function grad<A extends unknown[], R, const N extends Argnums = 0>(
+  f: (...args: A) => R,
+  options: GradOptions<N, true> & { hasAux: true },
+): (...args: A) => [GradsOf<A, N>, AuxOf<R>];
+export function grad<A extends unknown[], R, const N extends Argnums = 0>(
+  f: (...args: A) => R,
+  options?: GradOptions<N>,
+): (...args: A) => GradsOf<A, N>;
+export function grad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: GradOptions = {},
+): (...args: A) => unknown {
   const vg = valueAndGrad(f, options);
-  return (...args: A): any => {
+  return (...args: A): unknown => {
     const [value, g] = vg(...args);
     return options.hasAux ? [g, (value as unknown as [unknown, unknown])[1]] : g;
   };

@@ -9,11 +9,11 @@ export interface Linear {
 export const linear: Model<Linear> = (p, x) => jt.add(jt.matmul(x, p.w), p.b);
 
 /** A small tanh MLP on inputs of any shape `[batch, ...]` (flattened first). */
-export interface Mlp {
+export type Mlp = {
   readonly w1: jt.Array;
   readonly b1: jt.Array;
   readonly w2: jt.Array;
-}
+};
 export const mlp: Model<Mlp> = (p, x) => {
   const flat = jt.reshape(x, [x.shape[0]!, -1]);
   return jt.matmul(jt.tanh(jt.add(jt.matmul(flat, p.w1), p.b1)), p.w2);
