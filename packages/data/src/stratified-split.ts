@@ -63,4 +63,3 @@ export function stratifiedSplit(
     test: fisherYates(Int32Array.from(test), rng),
   };
 }
-

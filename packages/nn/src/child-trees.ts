@@ -18,10 +18,13 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 /** Whether a tree type certainly holds no leaves (such children leave no key). */
 type IsEmpty<T> = IsAny<T> extends true ? false : [T] extends [Empty] ? true : false;
 
-/** The parameter (`'params'`) or state (`'state'`) tree type of a child. */
-// biome-ignore lint/suspicious/noExplicitAny: matching any layer's other type parameters.
+/**
+ * The parameter (`'params'`) or state (`'state'`) tree type of a child; a plain function is
+ * wrapped with `fn` and has neither.
+ */
 type TreeOf<L, W extends 'params' | 'state'> =
-  L extends Layer<infer P, infer S, any, any> ? (W extends 'params' ? P : S) : Empty; // a plain function: wrapped with `fn`, no parameters, no state
+  // biome-ignore lint/suspicious/noExplicitAny: matching any layer's other type parameters.
+  L extends Layer<infer P, infer S, any, any> ? (W extends 'params' ? P : S) : Empty;
 
 /** The parameter tree type of a layer (or `{}` for a plain function). */
 export type ParamsOf<L> = TreeOf<L, 'params'>;
