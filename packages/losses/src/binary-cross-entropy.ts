@@ -27,6 +27,9 @@ export function binaryCrossEntropy(
   targets: jt.Array,
   options: BinaryCrossEntropyOptions = {},
 ): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  probabilities = jt.asArray(probabilities);
+  targets = jt.asArray(targets);
   const fn = 'binaryCrossEntropy';
   const eps = options.eps ?? 1e-7;
   if (!(eps > 0 && eps < 0.5))

@@ -27,6 +27,9 @@ export function cosineSimilarity(
   targets: jt.Array,
   options: CosineSimilarityOptions = {},
 ): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  predictions = jt.asArray(predictions);
+  targets = jt.asArray(targets);
   const fn = 'cosineSimilarity';
   const eps = options.eps ?? 1e-8;
   if (!(eps > 0)) throw new jt.ValueError(`${fn}: eps must be positive, got ${eps}`);

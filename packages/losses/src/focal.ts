@@ -26,6 +26,9 @@ export interface FocalOptions {
  * losses.focal(logits, targets, { gamma: 2, alpha: 0.25 });
  */
 export function focal(logits: jt.Array, targets: jt.Array, options: FocalOptions = {}): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  logits = jt.asArray(logits);
+  targets = jt.asArray(targets);
   const fn = 'focal';
   const gamma = options.gamma ?? 2;
   const alpha = options.alpha;

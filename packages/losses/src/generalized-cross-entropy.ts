@@ -25,6 +25,9 @@ export function generalizedCrossEntropy(
   labels: jt.Array,
   options: GeneralizedCrossEntropyOptions = {},
 ): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  logits = jt.asArray(logits);
+  labels = jt.asArray(labels);
   const fn = 'generalizedCrossEntropy';
   const q = options.q ?? 0.7;
   if (!(q > 0 && q <= 1)) throw new jt.ValueError(`${fn}: q must lie in (0, 1], got ${q}`);

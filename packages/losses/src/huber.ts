@@ -20,6 +20,9 @@ export function huber(
   targets: jt.Array,
   options: HuberOptions = {},
 ): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  predictions = jt.asArray(predictions);
+  targets = jt.asArray(targets);
   const delta = options.delta ?? 1;
   if (!(delta > 0 && Number.isFinite(delta)))
     throw new jt.ValueError(`huber: delta must be a positive number, got ${delta}`);

@@ -18,6 +18,9 @@ import {
  * losses.klDivergence(jt.log(jt.array([[0.5, 0.5]])), jt.array([[0.9, 0.1]])); // [0.3681]
  */
 export function klDivergence(logits: jt.Array, targets: jt.Array): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  logits = jt.asArray(logits);
+  targets = jt.asArray(targets);
   const fn = 'klDivergence';
   requireFloat(fn, 'logits', logits);
   requireRank(fn, 'logits', logits, 1);

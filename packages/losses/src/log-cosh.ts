@@ -10,6 +10,9 @@ import { castLike, meanLastAxis, requireFloat, requireSameShape } from './intern
  * losses.logCosh(jt.array([0, 1]), jt.array([0, 0])); // [0, 0.4338]
  */
 export function logCosh(predictions: jt.Array, targets: jt.Array): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  predictions = jt.asArray(predictions);
+  targets = jt.asArray(targets);
   requireFloat('logCosh', 'predictions', predictions);
   requireSameShape('logCosh', 'predictions', predictions, 'targets', targets);
   const d = jt.sub(predictions, castLike(targets, predictions));

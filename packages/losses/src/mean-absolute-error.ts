@@ -8,6 +8,9 @@ import { castLike, meanLastAxis, requireFloat, requireSameShape } from './intern
  * losses.meanAbsoluteError(jt.array([[1, 2]]), jt.array([[0, 4]])); // [1.5]
  */
 export function meanAbsoluteError(predictions: jt.Array, targets: jt.Array): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  predictions = jt.asArray(predictions);
+  targets = jt.asArray(targets);
   requireFloat('meanAbsoluteError', 'predictions', predictions);
   requireSameShape('meanAbsoluteError', 'predictions', predictions, 'targets', targets);
   return meanLastAxis(jt.abs(jt.sub(predictions, castLike(targets, predictions))));

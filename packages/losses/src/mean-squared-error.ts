@@ -9,6 +9,9 @@ import { castLike, meanLastAxis, requireFloat, requireSameShape } from './intern
  * losses.meanSquaredError(jt.array([1, 2]), jt.array([0, 4])); // [1, 4]
  */
 export function meanSquaredError(predictions: jt.Array, targets: jt.Array): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  predictions = jt.asArray(predictions);
+  targets = jt.asArray(targets);
   requireFloat('meanSquaredError', 'predictions', predictions);
   requireSameShape('meanSquaredError', 'predictions', predictions, 'targets', targets);
   return meanLastAxis(jt.square(jt.sub(predictions, castLike(targets, predictions))));

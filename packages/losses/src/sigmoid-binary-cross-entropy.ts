@@ -17,6 +17,9 @@ import {
  * losses.sigmoidBinaryCrossEntropy(jt.array([0, 1e4]), jt.array([1, 0])); // [0.6931, 10000]
  */
 export function sigmoidBinaryCrossEntropy(logits: jt.Array, targets: jt.Array): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  logits = jt.asArray(logits);
+  targets = jt.asArray(targets);
   const fn = 'sigmoidBinaryCrossEntropy';
   requireFloat(fn, 'logits', logits);
   requireSameShape(fn, 'logits', logits, 'targets', targets);

@@ -18,6 +18,9 @@ import {
  * losses.softmaxCrossEntropy(jt.array([[2, 0]]), jt.array([[1, 0]])); // [0.1269]
  */
 export function softmaxCrossEntropy(logits: jt.Array, labels: jt.Array): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  logits = jt.asArray(logits);
+  labels = jt.asArray(labels);
   const fn = 'softmaxCrossEntropy';
   requireFloat(fn, 'logits', logits);
   requireRank(fn, 'logits', logits, 1);

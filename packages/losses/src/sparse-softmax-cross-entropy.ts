@@ -30,6 +30,9 @@ export function sparseSoftmaxCrossEntropy(
   labels: jt.Array,
   options: SparseSoftmaxCrossEntropyOptions = {},
 ): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  logits = jt.asArray(logits);
+  labels = jt.asArray(labels);
   const fn = 'sparseSoftmaxCrossEntropy';
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing < 1))

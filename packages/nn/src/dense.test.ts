@@ -57,3 +57,14 @@ describe('dense', () => {
     );
   });
 });
+
+describe('dense on plain JS arrays', () => {
+  it('applies to nested lists as to arrays', () => {
+    const layer = nn.dense({ features: 2 });
+    const { params } = layer.init(jt.random.key(0), [1, 3]);
+    const list = [[1, 2, 3]];
+    const want = layer.apply(params, jt.array(list)).y;
+    const got = layer.apply(params, list as never).y;
+    expect(got.toArray()).toEqual(want.toArray());
+  });
+});

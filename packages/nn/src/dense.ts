@@ -49,7 +49,9 @@ export function dense(
       if (useBias) params.bias = biasInit(kb!, [features]);
       return { params, state: EMPTY, outputShape: [...inputShape.slice(0, -1), features] };
     },
-    apply(params, x, o) {
+    apply(params, input, o) {
+      // Plain JS arrays are accepted, as by every op.
+      const x = jt.asArray(input);
       checkFeatures('dense', x.shape, params.kernel.shape[0]!);
       const y = jt.matmul(x, params.kernel);
       return { y: params.bias ? jt.add(y, params.bias) : y, state: o?.state ?? EMPTY };

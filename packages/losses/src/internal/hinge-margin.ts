@@ -21,6 +21,9 @@ function requireSignTargets(fn: string, targets: jt.Array): void {
  * give 0 there.
  */
 export function hingeMargin(fn: string, predictions: jt.Array, targets: jt.Array): jt.Array {
+  // Plain JS arrays and numbers are accepted, as by every op.
+  predictions = jt.asArray(predictions);
+  targets = jt.asArray(targets);
   requireFloat(fn, 'predictions', predictions);
   requireSameShape(fn, 'predictions', predictions, 'targets', targets);
   requireSignTargets(fn, targets);
