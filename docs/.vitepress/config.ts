@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { runnableFence } from './run-markdown';
-import { runModulesPlugin } from './run-modules';
+import { keepEntrySideEffects, runModulesPlugin } from './run-modules';
 import { tutorials } from './tutorials';
 
 /**
@@ -98,9 +98,9 @@ export default defineConfig({
       // are listed anyway so the intent survives a move to Vite 6, whose list replaces them.
       conditions: ['@jute/source', 'module', 'browser'],
     },
-    plugins: [runModulesPlugin()],
+    plugins: [runModulesPlugin(), keepEntrySideEffects()],
     // The Run buttons' worker imports Jute lazily (one chunk per package): ES module workers.
-    worker: { format: 'es', plugins: () => [runModulesPlugin()] },
+    worker: { format: 'es', plugins: () => [runModulesPlugin(), keepEntrySideEffects()] },
   },
   markdown: {
     // Rendered at build time by markdown-it-mathjax3 into SVG: no client-side math runtime.

@@ -62,3 +62,38 @@ export function runModulesPlugin(): VirtualModulePlugin {
     load: (module: string) => (module === resolved ? runModulesSource() : undefined),
   };
 }
+
+/** The part of a Vite plugin {@link keepEntrySideEffects} uses. */
+interface ResolvePlugin {
+  readonly name: string;
+  readonly enforce: 'pre';
+  resolveId(
+    this: {
+      resolve(
+        source: string,
+        importer: string | undefined,
+        options: { skipSelf: boolean },
+      ): Promise<{ id: string } | null>;
+    },
+    source: string,
+    importer: string | undefined,
+  ): Promise<{ id: string; moduleSideEffects: true } | undefined>;
+}
+
+/**
+ * `@jute/tensor`'s entry chooses the default backend when it loads, but its package.json says
+ * `"sideEffects": false`, so a bundler that reaches its exports through the entry may drop
+ * that call ("no backend" in the playground). Until the package says otherwise, the site
+ * marks the Jute entries as having side effects.
+ */
+export function keepEntrySideEffects(): ResolvePlugin {
+  return {
+    name: 'jute-keep-entry-side-effects',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!/^@jute\/[\w-]+$/.test(source)) return undefined;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      return resolved ? { id: resolved.id, moduleSideEffects: true } : undefined;
+    },
+  };
+}
