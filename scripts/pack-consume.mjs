@@ -35,12 +35,13 @@ const require = createRequire(join(root, 'package.json'));
 const chromiumPath = process.env.JUTE_CHROMIUM ?? '/usr/bin/chromium';
 /**
  * Minified bytes of a browser bundle that builds arrays and calls `grad` (tensor +
- * autodiff): a guard against growth, set just above what it measures with the
- * WebAssembly backend built in (116 KB; 40 KB gzipped). The issue's target, 60% of the
- * 101 KB measured before top-level calls were marked pure, needs the default backend and
- * the array methods to stop being wired by top-level calls in the package entry.
+ * autodiff): a guard against unnoticed growth, a little above what it measures with the
+ * WebAssembly backend built in (127 KB, 44 KB gzipped). The issue's target, 60% of the
+ * 101 KB measured before top-level calls were marked pure, is not met: the package entry
+ * wires the default backend and the array methods with top-level calls, so every program
+ * carries the WebAssembly kernel generators and the TypeScript backend.
  */
-const GRAD_BUNDLE_BUDGET = 120 * 1024;
+const GRAD_BUNDLE_BUDGET = 135 * 1024;
 
 const t0 = Date.now();
 const failures = [];
