@@ -1,4 +1,4 @@
-import { valueAndGrad } from '@jute/autodiff';
+import { jit, valueAndGrad } from '@jute/autodiff';
 import * as losses from '@jute/losses';
 import * as nn from '@jute/nn';
 import * as optim from '@jute/optim';
@@ -11,7 +11,7 @@ import { machineLine, median, printTable, useTfBackend } from './report';
  * One training step of a character-level GPT (vocabulary 64, 2 pre-norm blocks of width 64
  * with 4 heads, RMSNorm, RoPE, GELU MLP of 256, tied embedding; batch 32 × 64 positions;
  * softmax cross-entropy; Adam 2e-3 after global-norm clipping at 1), in tokens per second:
- * Jute's `nn.transformerBlock` (eager; a jitted row once `@jute/autodiff` exports `jit`) and
+ * Jute's `nn.transformerBlock` (eager, and the same step under `jit`) and
  * the same model written with TF.js ops.
  */
 const [B, T, V, D, H, L, F] = [32, 64, 64, 64, 4, 2, 256];
@@ -22,7 +22,7 @@ type Step = () => number;
 const tokens = (seed: number) =>
   jt.random.randint(jt.random.key(seed), [B, T + 1], 0, V).data() as Int32Array;
 
-function juteStep(): Step {
+function juteStep(compiled: boolean): Step {
   const embed = nn.embedding({ vocabSize: V, features: D, embeddingInit: nn.normal(0.02) });
   const block = nn.transformerBlock({ numHeads: H, rope: true, kernelInit: nn.normal(0.02) });
   const norm = nn.rmsNorm();
@@ -50,10 +50,16 @@ function juteStep(): Step {
   const opt = optim.chain(optim.clipByGlobalNorm(1), optim.adam({ learningRate: 2e-3 }));
   let optState = opt.init(params);
   const lossAndGrad = valueAndGrad(loss);
+  const update = (p: P, o: typeof optState) => {
+    const [value, grads] = lossAndGrad(p);
+    const [updates, next] = opt.update(grads, o, p);
+    return [optim.applyUpdates(p, updates), next, value] as const;
+  };
+  // Parameters and optimizer state are donated: the update may be written in place.
+  const run = compiled ? jit(update, { donateArgnums: [0, 1] }) : update;
   return () => {
-    const [value, grads] = lossAndGrad(params);
-    const [updates, next] = opt.update(grads, optState, params);
-    params = optim.applyUpdates(params, updates);
+    const [nextParams, next, value] = run(params, optState);
+    params = nextParams;
     optState = next;
     return Number(value.item());
   };
@@ -169,15 +175,19 @@ function time(step: Step, warmup: number, steps: number, budgetS: number) {
   return { ms, first: seen[0]!, last: seen.at(-1)! };
 }
 
-/** Runs Jute (eager), TF.js cpu and TF.js wasm one after another and prints tokens/s with ratios. */
+/** Runs Jute (eager and jitted), TF.js cpu and TF.js wasm one after another and prints tokens/s with ratios. */
 export async function runTransformerBench(options: { steps?: number; budgetS?: number } = {}) {
   const steps = options.steps ?? 10;
   const budgetS = options.budgetS ?? 60;
   console.log(machineLine());
   const rows: { impl: string; ms: number[]; first: number; last: number }[] = [];
   rows.push({
-    impl: `jute eager (${jt.getBackend().name})`,
-    ...time(juteStep(), 2, steps, budgetS),
+    impl: `jute (${jt.getBackend().name})`,
+    ...time(juteStep(false), 2, steps, budgetS),
+  });
+  rows.push({
+    impl: `jute-jit (${jt.getBackend().name})`,
+    ...time(juteStep(true), 2, steps, budgetS),
   });
   for (const backend of ['cpu', 'wasm'] as const) {
     rows.push({ impl: `tfjs-${backend}`, ...time(await tfStep(backend), 2, steps, budgetS) });
@@ -188,8 +198,17 @@ export async function runTransformerBench(options: { steps?: number; budgetS?: n
     return o ? `${(rate(r) / rate(o)).toFixed(2)}x` : '-';
   };
   printTable(
-    `Char-GPT training step: batch ${B}×${T}, vocab ${V}, ${L} blocks of width ${D}, ${H} heads, MLP ${F}, RoPE, tied embedding, Adam + clipping (median; jit: not yet in @jute/autodiff)`,
-    ['impl', 'steps', 'ms/step', 'tokens/s', 'vs cpu', 'vs wasm', 'loss first→last'],
+    `Char-GPT training step: batch ${B}×${T}, vocab ${V}, ${L} blocks of width ${D}, ${H} heads, MLP ${F}, RoPE, tied embedding, Adam + clipping (median; ratio = this rate / the other's)`,
+    [
+      'impl',
+      'steps',
+      'ms/step',
+      'tokens/s',
+      'vs cpu',
+      'vs wasm',
+      'vs jute eager',
+      'loss first→last',
+    ],
     rows.map((r) => [
       r.impl,
       String(r.ms.length),
@@ -197,6 +216,7 @@ export async function runTransformerBench(options: { steps?: number; budgetS?: n
       rate(r).toFixed(0),
       ratio(r, 'tfjs-cpu'),
       ratio(r, 'tfjs-wasm'),
+      ratio(r, `jute (${jt.getBackend().name})`),
       `${r.first.toFixed(3)}→${r.last.toFixed(3)}`,
     ]),
   );
