@@ -420,6 +420,16 @@ describe.skipIf(!built)('the built docs site in headless Chromium', () => {
           () => (document.querySelector('div.jute-run') as HTMLElement).dataset.runState === 'done',
         );
         expect(await el.locator('.jute-run-output').textContent()).toBe('edited 42');
+        // A failure names the line of the block it came from.
+        await editor.fill(`const a = 1;\nthrow new Error('boom ' + a);`);
+        await el.locator('.jute-run-go').click();
+        await page.waitForFunction(
+          () =>
+            (document.querySelector('div.jute-run') as HTMLElement).dataset.runState === 'failed',
+        );
+        const failed = await el.locator('.jute-run-output').textContent();
+        expect(failed).toContain('boom 1');
+        expect(failed).toContain('at line 2 of block 1');
         await el.locator('.jute-run-reset').click();
         expect(await el.locator('textarea.jute-run-editor').count()).toBe(0);
         expect(await el.locator('pre code').isVisible()).toBe(true);

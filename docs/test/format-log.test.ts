@@ -1,6 +1,7 @@
 import { formatWithOptions } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { formatLog } from '../.vitepress/theme/run/format-log';
+import { joinBlocks, locate } from '../.vitepress/theme/run/protocol';
 import { samePrinted } from './expected-output';
 
 class Point {
@@ -50,5 +51,21 @@ describe('formatLog', () => {
   it('prints a function and a class as Node does', () => {
     expect(formatLog([function named() {}])).toBe(node(function named() {}));
     expect(formatLog([Point])).toBe(node(Point));
+  });
+});
+
+describe('locate', () => {
+  it('maps a line of the joined program back to its block and line', () => {
+    const blocks = ['a\nb', 'c', 'd\ne\nf'];
+    const program = joinBlocks(blocks, 'm').split('\n');
+    // Every line of a block is found where joinBlocks put it.
+    blocks.forEach((code, k) => {
+      code.split('\n').forEach((text, i) => {
+        const at = locate(blocks, program.indexOf(text) + 1);
+        expect(at).toEqual({ block: k, line: i + 1 });
+      });
+    });
+    expect(locate(blocks, 1)).toBeUndefined(); // a marker
+    expect(locate(blocks, 99)).toBeUndefined();
   });
 });

@@ -21,6 +21,23 @@ export function joinBlocks(blocks: readonly string[], marker: string): string {
   return blocks.map((code, k) => `${marker}(${k});\n${code}`).join('\n');
 }
 
+/** Which block, and which line of it (1-based), a line of {@link joinBlocks}' program is. */
+export function locate(
+  blocks: readonly string[],
+  programLine: number,
+): { readonly block: number; readonly line: number } | undefined {
+  let start = 1;
+  for (let k = 0; k < blocks.length; k++) {
+    start++; // the marker line
+    const n = blocks[k]!.split('\n').length;
+    if (programLine >= start && programLine < start + n) {
+      return { block: k, line: programLine - start + 1 };
+    }
+    start += n;
+  }
+  return undefined;
+}
+
 /** `fp-ts/lib/function.js`, `fp-ts/es6/function`, `fp-ts/function`: one module. */
 export function canonicalSpecifier(spec: string): string {
   const fp = /^fp-ts\/(?:lib\/|es6\/)?([\w-]+)(?:\.js)?$/.exec(spec);

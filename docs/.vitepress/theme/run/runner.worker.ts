@@ -12,6 +12,7 @@ import { formatLog } from './format-log';
 import {
   canonicalSpecifier,
   joinBlocks,
+  locate,
   nodeOnly,
   nodeOnlyModule,
   type RunEvent,
@@ -50,6 +51,17 @@ function browserFacade(spec: string, mod: unknown): unknown {
       };
     },
   });
+}
+
+/**
+ * Where in the page's blocks an error was thrown, from the stack frame of the code's own
+ * function (`<anonymous>:LINE`, counted from the two lines of the function's header).
+ */
+function where(err: unknown, blocks: readonly string[]): string {
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
+  const m = /<anonymous>:(\d+):\d+/.exec(stack);
+  const at = m ? locate(blocks, Number(m[1]) - 2) : undefined;
+  return at ? `\n    at line ${at.line} of block ${at.block + 1}` : '';
 }
 
 async function run(req: RunRequest): Promise<void> {
@@ -99,7 +111,7 @@ async function run(req: RunRequest): Promise<void> {
     });
     post({ type: 'done', ms: ms() });
   } catch (err) {
-    post({ type: 'error', text: describe(err), ms: ms() });
+    post({ type: 'error', text: describe(err) + where(err, req.blocks), ms: ms() });
   }
 }
 
