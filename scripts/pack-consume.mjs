@@ -13,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -146,6 +147,11 @@ async function browserCheck(work, esbuild) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   const { port } = server.address();
+  if (!existsSync(chromiumPath)) {
+    server.close();
+    fail(`${chromiumPath} not found: run scripts/install-chromium.sh (or set JUTE_CHROMIUM)`);
+    return;
+  }
   const { chromium } = tool('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
   try {
