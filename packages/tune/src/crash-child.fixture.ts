@@ -30,5 +30,5 @@ export const crashOptions = {
 if (process.argv[1]?.endsWith('crash-child.fixture.ts')) {
   const study = await createStudy({ ...crashOptions, journal: fileJournal(process.argv[2]!) })();
   if (E.isLeft(study)) throw new Error(study.left._tag);
-  await study.right.optimize(crashObjective(15), { trials: 1000 })();
+  await study.right.optimize(crashObjective(60), { trials: 1000 })();
 }
