@@ -22,6 +22,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the project is published from; homepage and issue links derive from it. */
 export const REPOSITORY = 'https://github.com/jute-ml/jute';
+
+// @jute/tensor's entry wires its layers at load (the op library behind Array's methods,
+// the default backend): bundlers must keep that module's top-level code.
+const SIDE_EFFECTS = { '@jute/tensor': ['./src/index.ts', './dist/index.js'] };
 export const NODE_ENGINES = '>=20';
 const COMMON_KEYWORDS = ['jute', 'machine-learning', 'typescript', 'webassembly'];
 /** Extra keywords per package (npm search finds packages by these). */
@@ -110,7 +114,7 @@ export function conventional(pkg, dir) {
     license: 'MIT',
     author: 'The Jute authors',
     type: 'module',
-    sideEffects: false,
+    sideEffects: SIDE_EFFECTS[name] ?? false,
     engines: { node: NODE_ENGINES },
     exports: exportsDev,
     main: mainJs,

@@ -9,11 +9,14 @@ import { cpuBackend } from './backend/cpu';
 import { defaultBackend } from './backend/wasm';
 import { useArrayMethods } from './core/array';
 import { useDefaultBackend } from './core/eval';
+import { claimSingleInstance } from './instance-guard';
 import { arrayMethods } from './ops/methods';
+import { VERSION } from './version';
 
 // The entry wires the layers together: the core, which imports nothing above it, gets
 // the op library behind `Array`'s methods and the choice of default backend.
 // `JUTE_BACKEND=cpu` forces the pure-TypeScript backend (to test both with one suite).
+claimSingleInstance(VERSION);
 useArrayMethods(arrayMethods);
 useDefaultBackend(() =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
