@@ -21,7 +21,10 @@ const tutorialsGroup: DefaultTheme.SidebarItem = {
 };
 const playgroundGroup: DefaultTheme.SidebarItem = {
   text: 'Playground',
-  items: [{ text: 'Draw a digit', link: '/playground/draw-a-digit' }],
+  items: [
+    { text: 'Draw a digit', link: '/playground/draw-a-digit' },
+    { text: 'WebGPU benchmark', link: '/benchmarks/webgpu' },
+  ],
 };
 const architectureGroup: DefaultTheme.SidebarItem = {
   text: 'Architecture',
@@ -114,6 +117,7 @@ export default defineConfig({
     nav: [
       { text: 'Tutorials', link: '/tutorials/' },
       { text: 'Playground', link: '/playground/draw-a-digit' },
+      { text: 'Benchmark', link: '/benchmarks/webgpu' },
       { text: 'Architecture', link: '/architecture' },
       { text: 'API', link: '/api/' },
     ],
