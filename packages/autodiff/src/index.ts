@@ -4,14 +4,14 @@
  * @packageDocumentation
  */
 
+export { type Jaxpr, jaxprToString } from '@jute/tensor/core';
 export { batchRules } from './batch-rules';
 export { type CheckGradsOptions, checkGrads } from './check-grads';
 export { checkpoint, customJvp, customVjp } from './custom';
 export { type GradOptions, grad, hessian, jacfwd, jacrev, valueAndGrad } from './grad';
-export { type Jaxpr, jaxprToString } from '@jute/tensor/core';
+export { type ClosedProgram, type JitOptions, jit, makeJaxpr } from './jit';
 export { jvp } from './jvp-api';
 export { jvpRules } from './jvp-rules';
 export { linearize, vjp } from './linearize';
 export { transposeRules } from './transpose';
 export { type AxisSpec, vmap } from './vmap';
-export { type ClosedProgram, type JitOptions, jit, makeJaxpr } from './jit';

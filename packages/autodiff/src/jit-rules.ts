@@ -69,7 +69,11 @@ export function jitCallJvp(
     );
     return { jaxpr: hoistConsts(traced), consts: traced.consts };
   });
-  const outs = bindDerived(d, [...xs, ...(ts.filter((t) => t !== null) as jt.Array[])], `jvp(${p.name})`);
+  const outs = bindDerived(
+    d,
+    [...xs, ...(ts.filter((t) => t !== null) as jt.Array[])],
+    `jvp(${p.name})`,
+  );
   const m = p.jaxpr.outs.length;
   return [outs.slice(0, m), outs.slice(m)];
 }

@@ -170,9 +170,7 @@ export function makeJaxpr<A extends unknown[]>(
     let outDef: jt.TreeDef | undefined;
     const traced = traceFlat(
       (ins) => {
-        const [outs, d] = flattenArrays(
-          f(...(merge(jt.tree.unflatten<unknown[]>(def, ins)) as A)),
-        );
+        const [outs, d] = flattenArrays(f(...(merge(jt.tree.unflatten<unknown[]>(def, ins)) as A)));
         outDef = d;
         return outs;
       },

@@ -1,4 +1,4 @@
-import * as jt from '@jute/tensor';
+import type * as jt from '@jute/tensor';
 import * as jc from '@jute/tensor/core';
 import { jvpRules } from './jvp-rules';
 import { instantiate, type Tangent } from './tangent';

@@ -1,6 +1,6 @@
 import * as jt from '@jute/tensor';
-import { flattenArrays, flattenFun } from './flat';
 import { evalJaxpr } from '@jute/tensor/core';
+import { flattenArrays, flattenFun } from './flat';
 import { jvpFlat } from './jvp';
 import { partialEvalFlat } from './partial-eval';
 import { backwardPass } from './transpose';
