@@ -27,7 +27,6 @@ export type {
 export { evalPrimitive, getBackend, interpretJaxpr, setBackend } from './core/eval';
 export {
   type ClosedJaxpr,
-  checkJaxprArgs,
   evalJaxpr,
   type Jaxpr,
   type JaxprEqn,

@@ -130,17 +130,3 @@ export function nestedJaxprs(eqn: JaxprEqn): Jaxpr[] {
   if (branches) found.push(...branches.map((b) => b.jaxpr));
   return found;
 }
-
-/** Checks that `args` fit the jaxpr's inputs (a `ShapeError` naming the input otherwise). */
-export function checkJaxprArgs(op: string, jaxpr: Jaxpr, args: readonly AbstractValue[]): void {
-  if (args.length !== jaxpr.inVars.length) {
-    throw new ShapeError(`${op}: expected ${jaxpr.inVars.length} inputs, got ${args.length}`);
-  }
-  jaxpr.inVars.forEach((v, i) => {
-    if (!avalsEqual(v.aval, args[i]!)) {
-      throw new ShapeError(
-        `${op}: input ${i} is ${fmtAval(args[i]!)}, the program expects ${fmtAval(v.aval)}`,
-      );
-    }
-  });
-}
