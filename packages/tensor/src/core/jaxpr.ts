@@ -1,5 +1,5 @@
 import type { Array } from './array';
-import { ShapeError, TraceError } from './errors';
+import { TraceError } from './errors';
 import type { AbstractValue, Primitive, PrimitiveParams } from './primitives';
 import { shapeRules } from './shape-rules';
 import { bind } from './trace';
