@@ -3,7 +3,7 @@ import * as jc from '@jute/tensor/core';
 import { type BDim, vmapFlat } from './batching';
 import { jvpFlat } from './jvp';
 import type { Tangent } from './tangent';
-import { hoistConsts, traceFlat } from './tracing';
+import { hoistConsts, runJaxpr, traceFlat } from './tracing';
 
 // Programs derived from a jitted program (its JVP, its batched form), traced once per
 // program and variant, so `jvp(jit(f))` and `vmap(jit(f))` also replay without tracing.
@@ -29,9 +29,6 @@ function derive(
 
 const avalOf = (x: jt.Array | jc.Var): jt.AbstractValue =>
   x instanceof jc.Var ? x.aval : { shape: x.shape, dtype: x.dtype };
-
-const call = (p: jc.JitCallParams) => (args: readonly jt.Array[]) =>
-  jc.evalJaxpr(p.jaxpr, [], args);
 
 /** Binds a derived program as one `jit_call`. */
 function bindDerived(
@@ -61,7 +58,7 @@ export function jitCallJvp(
       (args) => {
         let k = n;
         const tangents = live.map((l) => (l ? args[k++]! : null));
-        const [po, to] = jvpFlat(call(p), args.slice(0, n), tangents);
+        const [po, to] = jvpFlat(runJaxpr(p.jaxpr), args.slice(0, n), tangents);
         return [...po, ...to];
       },
       avals,
@@ -87,7 +84,7 @@ export function jitCallBatch(
 ): [jt.Array[], BDim[]] {
   const d = derive(p.jaxpr, `vmap:${size}:${dims.join(',')}`, () => {
     const traced = traceFlat(
-      (args) => vmapFlat(call(p), args, dims, size, 0),
+      (args) => vmapFlat(runJaxpr(p.jaxpr), args, dims, size, 0),
       vals.map(avalOf),
       `vmap(${p.name})`,
     );

@@ -1,6 +1,6 @@
 import type * as jt from '@jute/tensor';
 import * as jc from '@jute/tensor/core';
-import { traceFlat } from './tracing';
+import { runJaxpr, traceFlat } from './tracing';
 
 /** What the partial-evaluation trace needs to know about and do with its values. */
 export interface PartialEvalOps<T extends jt.Array> {
@@ -15,12 +15,8 @@ export interface PartialEvalOps<T extends jt.Array> {
   record(prim: 'scan', inputs: T[], params: jc.ScanParams): T[];
 }
 
-const runJaxpr =
-  (jaxpr: jc.Jaxpr) =>
-  (args: readonly jt.Array[]): jt.Array[] =>
-    jc.evalJaxpr(jaxpr, [], args);
-
-const stepAval = (a: jt.AbstractValue): jt.AbstractValue => ({
+/** The aval of one step of a scanned array (its leading axis dropped). */
+export const stepAval = (a: jt.AbstractValue): jt.AbstractValue => ({
   shape: a.shape.slice(1),
   dtype: a.dtype,
 });

@@ -151,7 +151,7 @@ export function hoistConsts(t: Traced): jc.Jaxpr {
 }
 
 /** Runs a constant-free jaxpr as a closure (what recorded control flow calls). */
-const runJaxpr =
+export const runJaxpr =
   (jaxpr: jc.Jaxpr) =>
   (args: readonly jt.Array[]): jt.Array[] =>
     jc.evalJaxpr(jaxpr, [], args);

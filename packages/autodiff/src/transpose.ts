@@ -3,6 +3,7 @@ import type { Jaxpr, Var } from '@jute/tensor/core';
 import * as jc from '@jute/tensor/core';
 import { addDense, addPiece, type CotangentSum, emptySum, pieceAxis, total } from './cotangent-sum';
 import { jitCallTranspose } from './jit-rules';
+import { stepAval } from './scan-partial-eval';
 import type { Tangent } from './tangent';
 
 /** Marks an input the equation is linear in: its value is what transposition solves for. */
@@ -223,11 +224,6 @@ export const transposeRules: { [P in jc.Primitive]: TransposeRule<P> } = {
   cond: notLinear('cond'),
   while: notLinear('while'),
 };
-
-const stepAval = (a: jt.AbstractValue): jt.AbstractValue => ({
-  shape: a.shape.slice(1),
-  dtype: a.dtype,
-});
 
 const zerosOf = (a: jt.AbstractValue) => jt.zeros(a.shape, { dtype: a.dtype });
 

@@ -1,5 +1,4 @@
-import type { ConcreteArray } from '../../core/array';
-import { ConcreteArray as Concrete } from '../../core/array';
+import { ConcreteArray } from '../../core/array';
 import type { Backend, KernelPrimitive, Program } from '../../core/backend';
 import { config } from '../../core/config';
 import { checkNans } from '../../core/debug-nans';
@@ -245,7 +244,7 @@ function fusedAction(
       targets,
     );
     outs.forEach((s, i) => {
-      env[s] = new Concrete(results[i]!, avals[i]!.shape, avals[i]!.dtype);
+      env[s] = new ConcreteArray(results[i]!, avals[i]!.shape, avals[i]!.dtype);
     });
   };
 }
