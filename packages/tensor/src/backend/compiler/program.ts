@@ -220,6 +220,16 @@ function donatedReuse(
   return reuse;
 }
 
+/**
+ * A new typed array over the same memory. A donated buffer is overwritten in place, so its
+ * new contents must not be mistaken for the old: caches keyed by the array object (the
+ * matmul's packed weights) would otherwise serve the old values.
+ */
+function freshView(x: TypedArray): TypedArray {
+  const View = x.constructor as new (b: ArrayBufferLike, at: number, n: number) => TypedArray;
+  return new View(x.buffer, x.byteOffset, x.length);
+}
+
 function fusedAction(
   g: FusedGroup,
   fused: FusedRunner,
@@ -237,7 +247,7 @@ function fusedAction(
   const anyInto = into.some((s) => s !== undefined);
   return (env) => {
     const targets = anyInto
-      ? into.map((s) => (s === undefined ? undefined : env[s]!.buffer))
+      ? into.map((s) => (s === undefined ? undefined : freshView(env[s]!.buffer)))
       : undefined;
     const results = run(
       ins.map((s) => env[s]!.buffer),
