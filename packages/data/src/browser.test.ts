@@ -38,7 +38,6 @@ describe('the browser entry', () => {
       'readIdx',
       'readIdxRaw',
       'readSafetensors',
-      'stratifiedSplit',
       'writeSafetensors',
     ]);
   });

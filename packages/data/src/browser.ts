@@ -61,6 +61,7 @@ export {
 export { type ShuffleOptions, shuffle } from './shuffle';
 export { skip } from './skip';
 export { type SplitDatasets, type SplitOptions, split } from './split';
+export { stratifiedSplit } from './stratified-split';
 export { take } from './take';
 export {
   type RandomCropOptions,

