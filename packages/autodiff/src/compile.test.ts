@@ -160,3 +160,42 @@ describe('donated inputs', () => {
     expectNear(same, copy, 0);
   });
 });
+
+describe('recycled intermediates', () => {
+  const before = jt.getBackend();
+  afterEach(() => jt.setBackend(before));
+  const n = 1 << 16; // elements: large enough that buffers are recycled
+
+  it('outputs, views of intermediates and inputs keep their values across calls', () => {
+    for (const backend of [jt.wasmBackend(), jt.cpuBackend]) {
+      jt.setBackend(backend);
+      const f = (x: jt.Array) => {
+        const h = jt.exp(jt.neg(jt.square(x))); // intermediates that die inside
+        const y = jt.matmul(jt.reshape(h, [256, 256]), jt.reshape(x, [256, 256]));
+        const flat = jt.reshape(jt.tanh(y), [n]); // an output that views an intermediate
+        // A view of the input that dies inside: the caller's buffer must not be reused.
+        const columns = jt.sum(jt.reshape(x, [256, 256]), 0);
+        return [flat, columns, jt.sum(h)] as const;
+      };
+      const g = jit(f);
+      const runs = [37, 38, 39].map((seed) => {
+        const x = f32(seed, [n]);
+        const copy = x.data();
+        return { x, copy, got: g(x) };
+      });
+      // Every call after the first reused the buffers of the one before: if any live value
+      // had been handed out again, an earlier result would now hold a later one's data.
+      for (const { x, copy, got } of runs) {
+        const now = x.data();
+        expect(now.filter((v, j) => v !== copy[j]).length).toBe(0);
+        const want = f(jt.array(copy, { shape: [n] }));
+        got.forEach((v, i) => {
+          const [a, b] = [v.data(), want[i]!.data()];
+          expect(a.length).toBe(b.length);
+          const worst = a.reduce((m, u, j) => Math.max(m, Math.abs(u - b[j]!)), 0);
+          expect(worst).toBeLessThan(1e-3);
+        });
+      }
+    }
+  });
+});

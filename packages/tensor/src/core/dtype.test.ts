@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocate } from './dtype';
+import { allocate, isRecyclable, recycleBuffer } from './dtype';
 
 describe('allocate', () => {
   it('gives zeroed, disjoint buffers of the right type, small ones sharing slabs', () => {
@@ -19,5 +19,33 @@ describe('allocate', () => {
     // Small arrays are views into a shared buffer, large ones own theirs.
     expect(allocate('float32', 1000).buffer.byteLength).toBe(2 << 20);
     expect(allocate('float32', 1 << 20).byteOffset).toBe(0);
+  });
+});
+
+describe('recycleBuffer', () => {
+  const big = 1 << 18; // elements: far above the slab limit
+
+  it('hands a released large buffer out again, zeroed, and only once', () => {
+    const a = allocate('float32', big);
+    a.fill(7);
+    expect(isRecyclable(a.buffer)).toBe(true);
+    recycleBuffer(a.buffer);
+    recycleBuffer(a.buffer); // a second release is ignored
+    expect(isRecyclable(a.buffer)).toBe(false);
+    const b = allocate('int32', big); // same byte length, another dtype
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.every((v) => v === 0)).toBe(true);
+    const c = allocate('float32', big);
+    expect(c.buffer).not.toBe(a.buffer);
+  });
+
+  it('ignores buffers it did not make: user arrays, slabs of small arrays', () => {
+    const user = new Float32Array(big);
+    recycleBuffer(user.buffer);
+    expect(allocate('float32', big).buffer).not.toBe(user.buffer);
+    const small = allocate('float32', 100);
+    expect(isRecyclable(small.buffer)).toBe(false);
+    recycleBuffer(small.buffer);
+    expect(allocate('float32', (2 << 20) / 4).buffer).not.toBe(small.buffer);
   });
 });

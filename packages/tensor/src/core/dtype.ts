@@ -67,6 +67,52 @@ function slabOffset(bytes: number): number {
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
+/**
+ * Large buffers that compiled programs have released (see `recycleBuffer`), by byte
+ * length. A fresh multi-megabyte buffer costs about 0.3 ms per MiB in page faults (glibc
+ * maps it anew each time), far more than zeroing a reused one; a training step allocates
+ * the same sizes every call, so its intermediates come back here and are handed out again.
+ */
+const spare = new Map<number, ArrayBuffer[]>();
+/** Buffers `allocate` made and nobody has released: the only ones that may be recycled. */
+const recyclable = new WeakSet<ArrayBuffer>();
+/** At most this many bytes wait for reuse; beyond it, released buffers go to the GC. */
+const SPARE_MAX_BYTES = 512 << 20;
+let spareBytes = 0;
+
+function ownBuffer(bytes: number): ArrayBuffer {
+  const reused = spare.get(bytes)?.pop();
+  let buffer: ArrayBuffer;
+  if (reused === undefined) buffer = new ArrayBuffer(bytes);
+  else {
+    spareBytes -= bytes;
+    new Uint8Array(reused).fill(0);
+    buffer = reused;
+  }
+  recyclable.add(buffer);
+  return buffer;
+}
+
+/**
+ * Hands a buffer from `allocate` back for reuse. The caller promises that nothing reads or
+ * writes it any more, through any view. Buffers `allocate` did not make (a user's typed
+ * array, WebAssembly memory, slabs of small arrays) and a second release are ignored.
+ */
+export function recycleBuffer(buffer: ArrayBufferLike): void {
+  if (!recyclable.has(buffer as ArrayBuffer)) return;
+  recyclable.delete(buffer as ArrayBuffer);
+  const bytes = buffer.byteLength;
+  if (spareBytes + bytes > SPARE_MAX_BYTES) return;
+  spareBytes += bytes;
+  const list = spare.get(bytes);
+  if (list === undefined) spare.set(bytes, [buffer as ArrayBuffer]);
+  else list.push(buffer as ArrayBuffer);
+}
+
+/** Whether `recycleBuffer` would take this buffer (it is large and from `allocate`). */
+export const isRecyclable = (buffer: ArrayBufferLike): boolean =>
+  recyclable.has(buffer as ArrayBuffer);
+
 /** A zero-filled buffer of `size` elements of `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
   const bytes = size * BYTES[dtype];
@@ -83,15 +129,28 @@ export function allocate(dtype: DType, size: number): TypedArray {
         return new Uint8Array(slab, at, size);
     }
   }
+  if (bytes <= SLAB_MAX_BYTES) {
+    switch (dtype) {
+      case 'float32':
+        return new Float32Array(size);
+      case 'float64':
+        return new Float64Array(size);
+      case 'int32':
+        return new Int32Array(size);
+      case 'bool':
+        return new Uint8Array(size);
+    }
+  }
+  const buffer = ownBuffer(bytes);
   switch (dtype) {
     case 'float32':
-      return new Float32Array(size);
+      return new Float32Array(buffer);
     case 'float64':
-      return new Float64Array(size);
+      return new Float64Array(buffer);
     case 'int32':
-      return new Int32Array(size);
+      return new Int32Array(buffer);
     case 'bool':
-      return new Uint8Array(size);
+      return new Uint8Array(buffer);
   }
 }
 

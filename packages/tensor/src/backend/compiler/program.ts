@@ -2,7 +2,7 @@ import { ConcreteArray } from '../../core/array';
 import type { Backend, KernelPrimitive, Program } from '../../core/backend';
 import { config } from '../../core/config';
 import { checkNans } from '../../core/debug-nans';
-import type { TypedArray } from '../../core/dtype';
+import { isRecyclable, recycleBuffer, type TypedArray } from '../../core/dtype';
 import { evalPrimitive } from '../../core/eval';
 import type { Jaxpr, JaxprEqn, Var } from '../../core/jaxpr';
 import type { AbstractValue, Primitive } from '../../core/primitives';
@@ -59,18 +59,15 @@ export function compileProgram(
   });
   for (const v of program.outs) lastUse.set(v, Number.POSITIVE_INFINITY);
   const reuse = donatedReuse(program, steps, donated, lastUse);
-  const actions: Action[] = steps.map((s, k) => {
-    const free = [...new Set(reads(s))].filter((v) => lastUse.get(v) === k).map(slotOf);
-    const act =
-      s.kind === 'eqn'
-        ? eqnAction(s.eqn, backend, slotOf)
-        : fusedAction(s.group, fused!, slotOf, reuse);
-    if (free.length === 0) return act;
-    return (env) => {
-      act(env);
-      for (const f of free) env[f] = undefined;
-    };
-  });
+  const actions: Action[] = steps.map((s) =>
+    s.kind === 'eqn'
+      ? eqnAction(s.eqn, backend, slotOf)
+      : fusedAction(s.group, fused!, slotOf, reuse),
+  );
+  // The slots each step reads for the last time.
+  const frees = steps.map((s, k) =>
+    [...new Set(reads(s))].filter((v) => lastUse.get(v) === k).map(slotOf),
+  );
   const outSlots = program.outs.map(slotOf);
   const nSlots = slot.size;
   let debug: Program | undefined;
@@ -84,7 +81,13 @@ export function compileProgram(
     inSlots.forEach((s, i) => {
       env[s] = inputs[i];
     });
-    for (const act of actions) act(env);
+    // The caller's buffers are never recycled, even where a view of one dies here.
+    const pinned = new Set<ArrayBufferLike>();
+    for (const x of inputs) if (isRecyclable(x.buffer.buffer)) pinned.add(x.buffer.buffer);
+    for (let k = 0; k < actions.length; k++) {
+      actions[k]!(env);
+      for (const f of frees[k]!) release(env, f, pinned);
+    }
     return outSlots.map((s) => env[s]!);
   };
 }
@@ -136,6 +139,24 @@ function debugProgram(program: Jaxpr, backend: Pick<Backend, 'kernels'>): Progra
     });
     return program.outs.map((v) => env.get(v)!);
   };
+}
+
+/**
+ * Drops a value the program reads no more. Its buffer goes back for reuse unless the
+ * caller owns it or another live value is a view of it (a reshape shares its buffer).
+ */
+function release(
+  env: (ConcreteArray | undefined)[],
+  slot: number,
+  pinned: ReadonlySet<ArrayBufferLike>,
+): void {
+  const x = env[slot];
+  env[slot] = undefined;
+  if (x === undefined) return;
+  const memory = x.buffer.buffer;
+  if (!isRecyclable(memory) || pinned.has(memory)) return;
+  for (const y of env) if (y !== undefined && y.buffer.buffer === memory) return;
+  recycleBuffer(memory);
 }
 
 function eqnAction(
