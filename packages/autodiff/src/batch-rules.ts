@@ -171,17 +171,24 @@ const vmapClosure =
 const batchedAvals = (avals: readonly jt.AbstractValue[], size: number) =>
   avals.map((a) => ({ shape: [size, ...a.shape], dtype: a.dtype }));
 
-const elementwiseRules = Object.fromEntries(
-  [...jc.UNARY_PRIMITIVES, ...jc.BINARY_PRIMITIVES, 'select', 'cast', 'stop_gradient'].map((p) => [
-    p,
-    elementwise(p as jc.Primitive),
-  ]),
-) as {
-  [P in jc.UnaryPrimitive | jc.BinaryPrimitive | 'select' | 'cast' | 'stop_gradient']: BatchRule<P>;
-};
+type ElementwisePrimitive =
+  | jc.UnaryPrimitive
+  | jc.BinaryPrimitive
+  | 'select'
+  | 'cast'
+  | 'stop_gradient';
 
-export const batchRules: { [P in jc.Primitive]: BatchRule<P> } = {
-  ...elementwiseRules,
+const elementwiseRules = () =>
+  Object.fromEntries(
+    [...jc.UNARY_PRIMITIVES, ...jc.BINARY_PRIMITIVES, 'select', 'cast', 'stop_gradient'].map(
+      (p) => [p, elementwise(p as jc.Primitive)],
+    ),
+  ) as { [P in ElementwisePrimitive]: BatchRule<P> };
+
+// Built inside a pure call: the published build is one file, where a bundler keeps any
+// top-level statement that calls something, so a program without `vmap` kept every rule.
+export const batchRules: { [P in jc.Primitive]: BatchRule<P> } = /*#__PURE__*/ (() => ({
+  ...elementwiseRules(),
   cast: unary('cast'),
   stop_gradient: unary('stop_gradient'),
   reduce_sum: atZero('reduce_sum', (p) => ({ axes: shift(p.axes) })),
@@ -350,4 +357,4 @@ export const batchRules: { [P in jc.Primitive]: BatchRule<P> } = {
     });
     return [outs, outs.map(() => 0)];
   },
-};
+}))();

@@ -19,13 +19,15 @@ export type ElementwisePrimitive =
   | 'cast'
   | 'stop_gradient';
 
-const ELEMENTWISE = new Set<string>([
-  ...UNARY_PRIMITIVES,
-  ...BINARY_PRIMITIVES,
-  'select',
-  'cast',
-  'stop_gradient',
-]);
+// Inside a pure call: a bundler cannot drop the spreads, so programs without WebGPU kept it.
+const ELEMENTWISE = /*#__PURE__*/ (() =>
+  new Set<string>([
+    ...UNARY_PRIMITIVES,
+    ...BINARY_PRIMITIVES,
+    'select',
+    'cast',
+    'stop_gradient',
+  ]))();
 
 export const isElementwise = (p: string): p is ElementwisePrimitive => ELEMENTWISE.has(p);
 

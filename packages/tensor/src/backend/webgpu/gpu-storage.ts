@@ -9,7 +9,9 @@ interface Held {
 // Storage objects are shared by arrays that alias one buffer (a reshape is free), so the
 // buffer goes back to the pool when the last of them is collected: no refcounts in user
 // code, as the design asks ("users never call dispose").
-const registry = new FinalizationRegistry<Held>((held) => held.pool.release(held.buffer));
+const registry = /*#__PURE__*/ new FinalizationRegistry<Held>((held) =>
+  held.pool.release(held.buffer),
+);
 
 /**
  * One GPU buffer owned by one or more arrays. Garbage collection of the last array that
