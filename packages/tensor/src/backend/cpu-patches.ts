@@ -4,7 +4,7 @@ import { fmtShape, ShapeError } from '../core/errors';
 import type { ConvPatchesParams } from '../core/primitives';
 import { type Shape, sizeOf } from '../core/shape';
 import { addStrided } from './accumulate';
-import { type CopyPlan, planCopy, runCopy, withWords, wordsPer } from './strided';
+import { type CopyPlan, planCopy, runCopy, walkOuter, withWords, wordsPer } from './strided';
 
 /**
  * The output positions `o` along one axis at which window tap `k` lands on an input
@@ -167,4 +167,41 @@ export function col2im(
   const [img, col] = perImage(inShape, cols.length);
   for (let n = 0; n < inShape[0]!; n++)
     for (const t of plans) addStrided(t.plan, cols, n * col + t.cols, image, n * img + t.image);
+}
+
+/** A block of `m` rows of `n` contiguous elements, rows `fromRow`/`toRow` elements apart. */
+export type RowBlock = (
+  from: number,
+  to: number,
+  m: number,
+  n: number,
+  fromRow: number,
+  toRow: number,
+) => void;
+
+/**
+ * im2col (`fromCols` false: image to patches) or col2im's additions (`fromCols` true) as
+ * blocks of contiguous rows: a walk that visits them image by image, in the order the
+ * loops above run them (col2im adds in that order), with offsets in elements. Undefined
+ * when some tap does not move contiguous rows (windows one element wide, one channel).
+ */
+export function tapBlocks(
+  inShape: Shape,
+  p: ConvPatchesParams,
+  fromCols: boolean,
+  colsSize: number,
+): ((visit: RowBlock) => void) | undefined {
+  const plans = planTaps(inShape, p, 1, fromCols);
+  if (plans.some(({ plan }) => plan.srcCol !== 1 || plan.dstCol !== 1)) return undefined;
+  const [img, col] = perImage(inShape, colsSize);
+  return (visit) => {
+    for (let n = 0; n < inShape[0]!; n++) {
+      for (const { plan, image, cols } of plans) {
+        const [i, c] = [n * img + image, n * col + cols];
+        walkOuter(plan, fromCols ? c : i, fromCols ? i : c, (f, t) =>
+          visit(f, t, plan.m, plan.n, plan.srcRow, plan.dstRow),
+        );
+      }
+    }
+  };
 }

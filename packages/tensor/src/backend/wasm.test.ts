@@ -8,6 +8,7 @@ import { shapeRules } from '../core/shape-rules';
 import { rng } from '../test-rng';
 import { cpuBackend } from './cpu';
 import { wasmBackend } from './wasm';
+import { col2imF32, im2colF32 } from './wasm-patches';
 
 const SPECIAL = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1];
 
@@ -148,5 +149,127 @@ describe('wasm backend: reductions', () => {
         1,
       );
     });
+  });
+});
+
+describe('wasm backend: im2col and col2im', () => {
+  const geometries = [
+    // The MNIST CNN's second convolution, and its 2×2 pooling.
+    {
+      shape: [4, 13, 13, 32],
+      window: [3, 3],
+      strides: [1, 1],
+      padding: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+    {
+      shape: [4, 26, 26, 32],
+      window: [2, 2],
+      strides: [2, 2],
+      padding: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+    // Odd channel count, unequal strides, uneven padding.
+    {
+      shape: [20, 9, 11, 5],
+      window: [3, 2],
+      strides: [2, 1],
+      padding: [
+        [1, 1],
+        [0, 1],
+      ],
+    },
+    // Overlapping windows with padding (col2im adds several taps into one pixel).
+    {
+      shape: [6, 12, 12, 6],
+      window: [3, 3],
+      strides: [1, 1],
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
+    },
+    // Kernel dilation, 1-D.
+    { shape: [64, 30, 6], window: [3], strides: [2], padding: [[1, 2]], rhsDilation: [2] },
+    // Input dilation (a transposed convolution), and one channel.
+    {
+      shape: [8, 9, 9, 3],
+      window: [3, 3],
+      strides: [1, 1],
+      padding: [
+        [2, 2],
+        [2, 2],
+      ],
+      lhsDilation: [2, 2],
+    },
+    {
+      shape: [30, 28, 28, 1],
+      window: [3, 3],
+      strides: [1, 1],
+      padding: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+  ];
+
+  it('equal the TypeScript kernels bit for bit, on every geometry', () => {
+    geometries.forEach((g, k) => {
+      const ones = g.window.map(() => 1);
+      const p = {
+        window: g.window,
+        strides: g.strides,
+        padding: g.padding,
+        lhsDilation: g.lhsDilation ?? ones,
+        rhsDilation: g.rhsDilation ?? ones,
+      };
+      const x = array(g.shape, 10 + k);
+      const cols = run('cpu', 'conv_patches', [x], p);
+      expect(cols.size).toBeGreaterThanOrEqual(1 << 14); // large enough for WebAssembly
+      expectMatch(run('wasm', 'conv_patches', [x], p), cols);
+      const dy = array([...cols.shape], 20 + k);
+      const back = { ...p, inputShape: g.shape };
+      expectMatch(
+        run('wasm', 'conv_patches_transpose', [dy], back),
+        run('cpu', 'conv_patches_transpose', [dy], back),
+      );
+    });
+  });
+
+  it('run in WebAssembly where taps are contiguous rows, and decline where not', () => {
+    const p = {
+      window: [3, 3],
+      strides: [1, 1],
+      padding: [
+        [1, 1],
+        [1, 1],
+      ] as [number, number][],
+      lhsDilation: [1, 1],
+      rhsDilation: [1, 1],
+    };
+    const image = array([2, 8, 8, 4], 30).buffer as Float32Array;
+    expect(im2colF32(image, new Float32Array(2 * 8 * 8 * 36), [2, 8, 8, 4], p)).toBe(true);
+    const cols = new Float32Array(2 * 8 * 8 * 36).fill(1);
+    const back = new Float32Array(2 * 8 * 8 * 4);
+    expect(col2imF32(cols, back, [2, 8, 8, 4], p)).toBe(true);
+    // Each interior pixel is covered by all 9 windows, a corner by 4 (hand count).
+    expect(back[(1 * 8 + 1) * 4]).toBe(9);
+    expect(back[0]).toBe(4);
+    // Taps one element apart in the image but a whole patch apart in the columns.
+    const thin = {
+      ...p,
+      window: [1, 3],
+      padding: [
+        [0, 0],
+        [0, 0],
+      ] as [number, number][],
+    };
+    const dilated = { ...thin, rhsDilation: [1, 2] };
+    const one = new Float32Array(2 * 8 * 8);
+    expect(im2colF32(one, new Float32Array(2 * 8 * 4 * 3), [2, 8, 8, 1], dilated)).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
 import { ConcreteArray } from '../core/array';
 import type { Backend, Kernel, KernelPrimitive } from '../core/backend';
+import { allocate } from '../core/dtype';
+import { sizeOf } from '../core/shape';
 import {
   binaryF32,
   compareF32,
@@ -13,6 +15,7 @@ import { fusedKernel } from '../wasm/fused';
 import { matmulF32Batched, wasmAvailable } from '../wasm/matmul';
 import { compileProgram } from './compiler/program';
 import { cpuBackend, dotGeneral, type MatmulKernel, tsMatmul } from './cpu';
+import { col2imF32, im2colF32 } from './wasm-patches';
 
 // Below this many multiply-adds the copy into WebAssembly memory costs more than it saves.
 const MIN_WASM_WORK = 4096;
@@ -149,6 +152,31 @@ function elementwiseKernels(): Partial<Kernels> {
   };
 }
 
+// Patches with fewer elements are moved as fast by the TypeScript loops, copies included.
+const MIN_WASM_PATCHES = 1 << 14;
+
+/** im2col and col2im of float32 data in WebAssembly where their taps are contiguous rows. */
+const patchKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose'> = {
+  conv_patches: (inputs, p, outAvals) => {
+    const [x] = inputs as [ConcreteArray];
+    const shape = outAvals[0]!.shape;
+    if (isF32(x) && sizeOf(shape) >= MIN_WASM_PATCHES) {
+      const cols = allocate('float32', sizeOf(shape)) as Float32Array;
+      if (im2colF32(x.buffer, cols, x.shape, p)) return [new ConcreteArray(cols, shape, 'float32')];
+    }
+    return cpuBackend.kernels.conv_patches(inputs, p, outAvals);
+  },
+  conv_patches_transpose: (inputs, p, outAvals) => {
+    const [cols] = inputs as [ConcreteArray];
+    if (isF32(cols) && cols.size >= MIN_WASM_PATCHES) {
+      const image = allocate('float32', sizeOf(p.inputShape)) as Float32Array;
+      if (col2imF32(cols.buffer, image, p.inputShape, p))
+        return [new ConcreteArray(image, p.inputShape, 'float32')];
+    }
+    return cpuBackend.kernels.conv_patches_transpose(inputs, p, outAvals);
+  },
+};
+
 let cached: Backend | undefined;
 
 /**
@@ -164,6 +192,7 @@ export function wasmBackend(): Backend {
     kernels: {
       ...cpuBackend.kernels,
       ...elementwiseKernels(),
+      ...(elementwiseAvailable() ? patchKernels : {}),
       dot_general: ([a, b], p) => [dotGeneral(a!, b!, p, matmul)],
     },
     // jit programs: elementwise chains fused into generated SIMD kernels.

@@ -1,0 +1,51 @@
+import { growMemory } from './memory';
+import { buildRowsModule, ROWS_MEMORY } from './rows-kernel';
+
+type Run = (src: number, dst: number, m: number, n: number, srcRow: number, dstRow: number) => void;
+
+/**
+ * The row-block kernels (`copy`, `add`; see `rows-kernel.ts`) on the calling thread, over
+ * a private memory that callers lay out themselves: they copy operands in through `f32`,
+ * run the kernels on byte addresses, and copy results out.
+ */
+export interface RowsRuntime {
+  readonly copy: Run;
+  readonly add: Run;
+  /** A view of the whole memory; renewed when `reserve` grows it. */
+  readonly f32: Float32Array;
+  /** Makes the memory at least `bytes` long. */
+  reserve(bytes: number): void;
+}
+
+let runtime: RowsRuntime | null | undefined;
+
+function createRuntime(): RowsRuntime | null {
+  if (typeof WebAssembly !== 'object') return null;
+  try {
+    const bytes = buildRowsModule();
+    if (!WebAssembly.validate(bytes)) return null;
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: ROWS_MEMORY.maximumPages });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+      [ROWS_MEMORY.module]: { [ROWS_MEMORY.name]: memory },
+    });
+    let f32 = new Float32Array(memory.buffer);
+    return {
+      copy: exports.copy as Run,
+      add: exports.add as Run,
+      get f32() {
+        return f32;
+      },
+      reserve(need) {
+        if (growMemory(memory, need)) f32 = new Float32Array(memory.buffer);
+      },
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The runtime, or null where WebAssembly SIMD is unavailable. */
+export function rowsRuntime(): RowsRuntime | null {
+  if (runtime === undefined) runtime = createRuntime();
+  return runtime;
+}
