@@ -1,6 +1,5 @@
-import { patchesShape, windowOutSize } from '../core/conv-shape';
+import { windowOutSize } from '../core/conv-shape';
 import type { TypedArray } from '../core/dtype';
-import { fmtShape, ShapeError } from '../core/errors';
 import type { ConvPatchesParams } from '../core/primitives';
 import { type Shape, sizeOf } from '../core/shape';
 import { addStrided } from './accumulate';
