@@ -1,7 +1,7 @@
 import * as jt from '@jute/tensor';
 import * as jc from '@jute/tensor/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jit, makeJaxpr } from './index';
+import { grad, jit, makeJaxpr } from './index';
 import { randn } from './test-utils';
 
 // The compiled programs of the WebAssembly backend (fused float32 kernels) against eager
@@ -66,6 +66,38 @@ describe('fused float32 kernels', () => {
     expect(patterns).toContain('prefix');
     const [c, e] = both(softmax, x);
     expectNear(c[0]!, e[0]!, 1e-6);
+  });
+
+  it('max pooling and its gradient: window maxima read by a middle-axis broadcast', () => {
+    // Non-overlapping 2×2 pooling, so the window axis sits between pixels and channels.
+    const pool = (x: jt.Array) => jt.sum(jt.square(jt.maxPool(x, { window: [2, 2] })));
+    const poolGrad = (x: jt.Array) => grad(pool)(x);
+    const x = f32(8, [3, 6, 10, 8]);
+    const patterns = fusedGroups(poolGrad, x).flatMap((s) =>
+      s.kind === 'fused' ? s.group.inputs.map((i) => i.pattern) : [],
+    );
+    expect(patterns).toContain('middle:8:4');
+    const [c, e] = both(poolGrad, x);
+    expectNear(c[0]!, e[0]!, 1e-6);
+    // Ties: every tied element of a window shares its gradient, as eagerly.
+    const ties = jt.floor(jt.mul(f32(9, [2, 4, 4, 12]), 2));
+    const [ct, et] = both(poolGrad, ties);
+    expectNear(ct[0]!, et[0]!, 1e-6);
+  });
+
+  it('middle-axis broadcasts of float32 and bool operands, with several repeats', () => {
+    const f = (x: jt.Array, row: jt.Array, m: jt.Array) => {
+      const r = jt.broadcastTo(jt.reshape(row, [5, 1, 12]), [5, 7, 12]);
+      const mask = jt.broadcastTo(jt.reshape(m, [5, 1, 12]), [5, 7, 12]);
+      return jt.where(mask, jt.mul(x, r), jt.sub(x, r));
+    };
+    const args = [f32(10, [5, 7, 12]), f32(11, [5, 12]), jt.greater(f32(12, [5, 12]), 0)] as const;
+    const patterns = fusedGroups(f, ...args).flatMap((s) =>
+      s.kind === 'fused' ? s.group.inputs.map((i) => i.pattern) : [],
+    );
+    expect(patterns.filter((p) => p === 'middle:12:7').length).toBe(2);
+    const [c, e] = both(f, ...args);
+    expectNear(c[0]!, e[0]!);
   });
 
   it('masks: comparisons, and/or/not, select, casts and bool outputs', () => {

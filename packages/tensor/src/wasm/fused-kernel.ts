@@ -90,10 +90,15 @@ interface InputState {
   readonly ptr: number;
   readonly pattern: LoadPattern;
   readonly bool: boolean;
-  /** suffix: the start and end addresses to wrap between; prefix: a lane counter. */
+  /**
+   * suffix: the start and end addresses to wrap between; prefix: a lane counter;
+   * middle: the start of the current run (`start`), the lanes done in it (`count`) and
+   * the times it has been read (`repeat`).
+   */
   readonly start?: number;
   readonly end?: number;
   readonly count?: number;
+  readonly repeat?: number;
   /** scalar: the value, splat once before the loop. */
   readonly splat?: number;
 }
@@ -140,6 +145,11 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
     if (input.pattern === 'prefix') {
       const count = f.local(i32);
       return { ptr, pattern: 'prefix', bool, count };
+    }
+    if (input.pattern.startsWith('middle')) {
+      const [start, count, repeat] = [f.local(i32), f.local(i32), f.local(i32)];
+      f.get(ptr).set(start);
+      return { ptr, pattern: input.pattern, bool, start, count, repeat };
     }
     return { ptr, pattern: 'full', bool };
   });
@@ -257,6 +267,8 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
             .set(s.ptr);
           // Wrap to the start at the end of the operand.
           f.get(s.start!).get(s.ptr).get(s.ptr).get(s.end!).raw(0x46).select().set(s.ptr);
+        } else if (s.pattern.startsWith('middle')) {
+          advanceMiddle(f, s);
         } else if (s.pattern === 'prefix') {
           const inner = g.domain / sizeOfVar(g.inputs[states.indexOf(s)]!.v);
           f.get(s.count!).i32Const(4).i32Add().set(s.count!);
@@ -294,3 +306,31 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
 }
 
 const sizeOfVar = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
+
+/**
+ * Steps a `middle:inner:repeats` input by one vector: along its current run of `inner`
+ * elements, then back to the run's start until it has been read `repeats` times, then on
+ * to the next run (which starts where the last read ended).
+ */
+function advanceMiddle(f: F, s: InputState): void {
+  const [inner, repeats] = s.pattern.split(':').slice(1).map(Number) as [number, number];
+  const { ptr, start, count, repeat } = s as Required<InputState>;
+  f.get(ptr)
+    .i32Const(s.bool ? 4 : 16)
+    .i32Add()
+    .set(ptr);
+  f.get(count).i32Const(4).i32Add().tee(count).i32Const(inner).raw(0x46); // i32.eq
+  f.ifThen(() => {
+    f.i32Const(0).set(count);
+    f.get(repeat).i32Const(1).i32Add().tee(repeat).i32Const(repeats).raw(0x46);
+    f.ifThen(
+      () => {
+        f.i32Const(0).set(repeat);
+        f.get(ptr).set(start);
+      },
+      () => {
+        f.get(start).set(ptr);
+      },
+    );
+  });
+}

@@ -6,10 +6,12 @@ import { sizeOf } from '../../core/shape';
 /**
  * How a fused kernel reads an input of `size` elements while it walks `domain` output
  * elements in row-major order: `full` (the same index), `scalar` (one value),
- * `suffix` (index mod size: an input broadcast along leading axes, a bias), or `prefix`
- * (index div (domain / size): one value per row, `x - max(x, keepdims)`).
+ * `suffix` (index mod size: an input broadcast along leading axes, a bias), `prefix`
+ * (index div (domain / size): one value per row, `x - max(x, keepdims)`), or
+ * `middle:inner:repeats` (an input broadcast along a block of middle axes: each run of
+ * `inner` elements is read `repeats` times before the next; a pooling window's max).
  */
-export type LoadPattern = 'full' | 'scalar' | 'suffix' | 'prefix';
+export type LoadPattern = 'full' | 'scalar' | 'suffix' | 'prefix' | `middle:${number}:${number}`;
 
 /** One input of a fused group. */
 export interface FusedInput {
@@ -89,7 +91,8 @@ export function broadcastPattern(
   // Drop the operand's size-1 axes: what matters is which output axes it spans.
   const spanned = dims.filter((_, i) => inShape[i] !== 1);
   const spans = spanned.every((d, i) => i === 0 || d === spanned[i - 1]! + 1);
-  if (!spans || spanned.length === 0) return undefined;
+  if (!spans) return middlePattern(inShape, outShape, dims);
+  if (spanned.length === 0) return undefined;
   const first = spanned[0]!;
   const last = spanned[spanned.length - 1]!;
   const covered = sizeOf(spanned.map((d) => outShape[d]!));
@@ -101,6 +104,32 @@ export function broadcastPattern(
     if (inner % 4 === 0) return 'prefix';
   }
   return undefined;
+}
+
+/**
+ * `middle:inner:repeats` when the operand spans the leading and the trailing output axes
+ * and is broadcast along the ones between (size-1 axes aside), with whole vectors in
+ * each run of `inner` elements; else undefined.
+ */
+function middlePattern(
+  inShape: readonly number[],
+  outShape: readonly number[],
+  dims: readonly number[],
+): LoadPattern | undefined {
+  if (dims.some((d, i) => i > 0 && d <= dims[i - 1]!)) return undefined;
+  const spanned = new Set(dims.filter((_, i) => inShape[i] !== 1));
+  // Runs of spanned (true) and broadcast (false) axes: must be true, false, true.
+  const runs: { spanned: boolean; size: number }[] = [];
+  outShape.forEach((d, axis) => {
+    if (d === 1) return;
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.spanned === spanned.has(axis)) last.size *= d;
+    else runs.push({ spanned: spanned.has(axis), size: d });
+  });
+  if (runs.length !== 3 || !runs[0]!.spanned) return undefined;
+  const [outer, middle, inner] = runs.map((r) => r.size) as [number, number, number];
+  if (outer * inner !== sizeOf(inShape) || inner % 4 !== 0) return undefined;
+  return `middle:${inner}:${middle}`;
 }
 
 /** Primitives that also take bool operands (as lane masks); the rest take float32 only. */
