@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseCommand } from './cli';
+import { exitOnInterrupt, parseCommand, runCommands } from './cli';
+import { captureExit } from './test-utils';
 
 const spec = {
   usage: 'pnpm demo run [FILE]',
@@ -7,19 +8,6 @@ const spec = {
   flags: { steps: { type: 'number', help: 'How many steps', default: 3, integer: true } },
   positional: 1,
 } as const;
-
-/** Makes `process.exit` throw so a failing parse can be observed, and captures stderr. */
-function captureExit() {
-  const errors: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    errors.push(String(s));
-    return true;
-  });
-  vi.spyOn(process, 'exit').mockImplementation((code) => {
-    throw new Error(`exit ${code}`);
-  });
-  return errors;
-}
 
 describe('parseCommand', () => {
   afterEach(() => {
@@ -50,5 +38,68 @@ describe('parseCommand', () => {
     expect(errors[0]).toBe("error: unexpected argument 'b.png' (see --help)\n");
     expect(errors[1]).toMatch(/^error: --steps/);
     expect(errors[2]).toBe("error: unexpected argument 'a.png' (see --help)\n");
+  });
+});
+
+describe('runCommands', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const recorder = () => {
+    const calls: [string, string[]][] = [];
+    const command = (name: string) => async (argv: string[]) => {
+      calls.push([name, argv]);
+    };
+    return { calls, commands: { train: command('train'), sample: command('sample') } };
+  };
+
+  it('runs the named subcommand with the rest, or the fallback with everything', async () => {
+    const { calls, commands } = recorder();
+    await runCommands(commands, 'train', ['sample', '--checkpoint', 'a']);
+    await runCommands(commands, 'train', ['train', '--epochs', '3']);
+    await runCommands(commands, 'train', ['--epochs', '3']);
+    await runCommands(commands, 'train', []);
+    // Names that every object has are not commands.
+    await runCommands(commands, 'train', ['toString']);
+    expect(calls).toEqual([
+      ['sample', ['--checkpoint', 'a']],
+      ['train', ['--epochs', '3']],
+      ['train', ['--epochs', '3']],
+      ['train', []],
+      ['train', ['toString']],
+    ]);
+  });
+
+  it('ends the program with one error line when a command throws', async () => {
+    const errors = captureExit();
+    const boom = async () => {
+      throw new Error('boom\nstack');
+    };
+    await expect(runCommands({ train: boom }, 'train', [])).rejects.toThrow('exit 1');
+    expect(errors).toEqual(['error: boom\n']);
+  });
+});
+
+describe('exitOnInterrupt', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('exits 130 on SIGINT, naming the checkpoint that holds the last epoch', () => {
+    const handlers: (() => void)[] = [];
+    vi.spyOn(process, 'on').mockImplementation(((event: string, f: () => void) => {
+      if (event === 'SIGINT') handlers.push(f);
+      return process;
+    }) as typeof process.on);
+    exitOnInterrupt('run.safetensors');
+    exitOnInterrupt(undefined);
+    const errors = captureExit();
+    expect(() => handlers[0]!()).toThrow('exit 130');
+    expect(() => handlers[1]!()).toThrow('exit 130');
+    expect(errors).toEqual([
+      '\ninterrupted; run.safetensors holds the last complete epoch\n',
+      '\ninterrupted\n',
+    ]);
   });
 });

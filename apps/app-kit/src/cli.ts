@@ -48,3 +48,35 @@ export function parseCommand<S extends FlagSpecs>(
   if (extra !== undefined) return fail({ message: `unexpected argument '${extra}' (see --help)` });
   return { flags: parsed.right.flags, positional: parsed.right.positional };
 }
+
+/**
+ * Stops on Ctrl-C with exit code 130, saying which checkpoint (if any) holds the last
+ * complete epoch, instead of a stack trace in the middle of an epoch.
+ * @example exitOnInterrupt(flags.out);
+ */
+export function exitOnInterrupt(out: string | undefined): void {
+  process.on('SIGINT', () => {
+    process.stderr.write(`\ninterrupted${out ? `; ${out} holds the last complete epoch` : ''}\n`);
+    process.exit(130);
+  });
+}
+
+/** A subcommand: runs with the arguments after its name. */
+export type Command = (argv: string[]) => Promise<void>;
+
+/**
+ * Runs an app's command line: the subcommand its first argument names, or `fallback` with
+ * all of the arguments (so `pnpm lstm --epochs 3` trains); an exception ends the program
+ * through `fail`.
+ * @example runCommands({ train, sample }, 'train');
+ */
+export function runCommands<K extends string>(
+  commands: Readonly<Record<K, Command>>,
+  fallback: NoInfer<K>,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<void> {
+  const [first, ...rest] = argv;
+  const named = first !== undefined && Object.hasOwn(commands, first);
+  const run = async () => (named ? commands[first as K](rest) : commands[fallback]([...argv]));
+  return run().catch((e: unknown) => fail({ message: e instanceof Error ? e.message : String(e) }));
+}

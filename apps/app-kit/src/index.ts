@@ -1,4 +1,13 @@
-export { type CommandArgs, type CommandSpec, fail, parseCommand, userPath } from './cli';
+export {
+  type Command,
+  type CommandArgs,
+  type CommandSpec,
+  exitOnInterrupt,
+  fail,
+  parseCommand,
+  runCommands,
+  userPath,
+} from './cli';
 export { centreDigit } from './digit';
 export {
   DivergedError,
@@ -18,5 +27,6 @@ export {
   type UsageError,
   usage,
 } from './flags';
-export { type ProgressBar, type ProgressFields, progressBar } from './progress';
+export { formatSeconds, type ProgressBar, type ProgressFields, progressBar } from './progress';
 export { type ChartOptions, lineChart, type Series, ticks } from './svg-chart';
+export { formatTextReport, type TextEpochStats, type TextReport } from './text-report';

@@ -25,7 +25,11 @@ export function closeProgressLine(): void {
   openLine = undefined;
 }
 
-const fmtTime = (s: number) =>
+/**
+ * Seconds as `3m07s` or `42.0s`.
+ * @example formatSeconds(187) // '3m07s'
+ */
+export const formatSeconds = (s: number): string =>
   s >= 60
     ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`
     : `${s.toFixed(1)}s`;
@@ -52,7 +56,7 @@ export function progressBar(
     const extra = Object.entries(fields)
       .map(([k, v]) => `${k} ${v}`)
       .join(' · ');
-    return `${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${fmtTime(elapsed)} eta ${fmtTime(eta)}${extra ? ` · ${extra}` : ''}`;
+    return `${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${formatSeconds(elapsed)} eta ${formatSeconds(eta)}${extra ? ` · ${extra}` : ''}`;
   };
   return {
     update(done, fields = {}) {

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '@jute/app-kit/test-utils';
 import * as data from '@jute/data';
 import * as jt from '@jute/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,22 +16,7 @@ const corpus = join(dir, 'corpus.txt');
 const ckpt = join(dir, 'tiny.safetensors');
 const TEXT = 'a cat sat on a mat; a rat sat on a hat. '.repeat(20);
 
-/** Runs the CLI as a user would; resolves with its exit code and output, never rejects. */
-const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.INIT_CWD;
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@jute/source', '--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: root, env },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-};
+const cli = (...args: string[]) => runCli(root, args);
 
 beforeAll(async () => {
   await writeFile(corpus, TEXT);

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
-import { fail, lineChart, parseCommand, userPath } from '@jute/app-kit';
-import { encodePrompt, loadCorpus, unigramPerplexity } from '@jute/app-kit/text-corpus';
+import { exitOnInterrupt, fail, lineChart, parseCommand, runCommands } from '@jute/app-kit';
+import * as textCli from '@jute/app-kit/text-cli';
+import { unigramPerplexity } from '@jute/app-kit/text-corpus';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
-import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
+import { checkpoints } from './checkpoint';
 import { appError } from './errors';
 import { charLstm } from './model';
-import { formatReport } from './report';
 import { MAX_SAMPLE_LENGTH, sample } from './sample';
 import { type EpochStats, makeOptimizer, trainLoop } from './train';
 
@@ -50,15 +49,12 @@ const trainFlags = {
     integer: true,
     min: 2,
   },
-  corpus: { type: 'string', help: 'UTF-8 text file to train on (default: the embedded Moby-Dick)' },
-  out: { type: 'string', help: 'Checkpoint (safetensors) written atomically after each epoch' },
-  resume: { type: 'string', help: 'Continue training from this checkpoint' },
+  ...textCli.runFileFlags,
   plot: { type: 'string', help: 'Write an SVG of the training and validation loss per epoch' },
 } as const;
 
 const sampleFlags = {
-  checkpoint: { type: 'string', help: 'Checkpoint written by training (--out)' },
-  prompt: { type: 'string', help: 'Text to start from', default: 'The ' },
+  ...textCli.sampleFromFlags,
   length: {
     type: 'number',
     help: 'Characters to generate',
@@ -67,16 +63,9 @@ const sampleFlags = {
     min: 0,
     max: MAX_SAMPLE_LENGTH,
   },
-  temperature: {
-    type: 'number',
-    help: 'Softmax temperature; 0 always takes the likeliest character',
-    default: 0.8,
-    min: 0,
-  },
+  temperature: textCli.temperatureFlag,
   seed: { type: 'number', help: 'Seed of the sampler', default: 0, integer: true },
 } as const;
-
-const VALIDATION_FRACTION = 0.1;
 
 async function train(argv: string[]): Promise<void> {
   const args = parseCommand(
@@ -90,11 +79,7 @@ async function train(argv: string[]): Promise<void> {
   );
   if (!args) return;
   const f = args.flags;
-  const corpus = await loadCorpus({
-    ...(f.corpus ? { path: userPath(f.corpus) } : {}),
-    validationFraction: VALIDATION_FRACTION,
-    minChars: f.seqLen + 1,
-  })();
+  const corpus = await textCli.loadTrainingCorpus(f.corpus, f.seqLen + 1)();
   if (E.isLeft(corpus)) return fail(corpus.left);
   const { vocab, train: trainIds, validation } = corpus.right;
   const perEpoch = Math.min(f.limitChars, trainIds.length);
@@ -105,36 +90,20 @@ async function train(argv: string[]): Promise<void> {
       ),
     );
 
-  let config = { vocabSize: vocab.size, embed: f.embed, hidden: f.hidden };
-  const [initKey, sampleKey] = jt.random.split(jt.random.key(f.seed), 2);
   const opt = makeOptimizer(f.lr, f.clipNorm);
-  let start: TrainState;
-  let startEpoch = 0;
-  let startStep = 0;
-  if (f.resume) {
-    const ckpt = await loadCheckpoint(userPath(f.resume))();
-    if (E.isLeft(ckpt)) return fail(ckpt.left);
-    const { meta, model } = ckpt.right;
-    if (meta.hidden !== f.hidden || meta.embed !== f.embed)
-      return fail(
-        appError(
-          `${f.resume} has --hidden ${meta.hidden} --embed ${meta.embed}, not --hidden ${f.hidden} --embed ${f.embed}`,
-        ),
-      );
-    if (meta.chars.join('') !== vocab.chars.join(''))
-      return fail(appError(`${f.resume} was trained on a corpus with a different character set`));
-    const params = model.init(initKey!);
-    const restored = ckpt.right.restore({ params, optState: opt.init(params) });
-    if (E.isLeft(restored)) return fail(restored.left);
-    config = meta;
-    start = restored.right as TrainState;
-    startEpoch = meta.epoch;
-    startStep = meta.step;
-    console.error(`resumed from ${f.resume} after epoch ${startEpoch}`);
-  } else {
-    const params = charLstm(config).init(initKey!);
-    start = { params, optState: opt.init(params) };
-  }
+  const [initKey, sampleKey] = jt.random.split(jt.random.key(f.seed), 2);
+  const started = await textCli.startTraining({
+    checkpoints,
+    resume: f.resume,
+    config: { vocabSize: vocab.size, embed: f.embed, hidden: f.hidden },
+    vocab,
+    key: initKey!,
+    initOptimizer: (params) => opt.init(params),
+    fields: ['hidden', 'embed'],
+    mention: 'all',
+  })();
+  if (E.isLeft(started)) return fail(started.left);
+  const { config } = started.right;
   const model = charLstm(config);
   const unigram = unigramPerplexity(trainIds, vocab.size);
   console.error(
@@ -143,26 +112,22 @@ async function train(argv: string[]): Promise<void> {
   console.error(
     `model: embedding ${f.embed} → LSTM ${f.hidden} → dense ${vocab.size}; batch ${f.batchSize}×${f.seqLen}, Adam lr ${f.lr}, clip ${f.clipNorm}, seed ${f.seed}; unigram perplexity ${unigram.toFixed(2)}`,
   );
-  process.on('SIGINT', () => {
-    process.stderr.write(
-      `\ninterrupted${f.out ? `; ${f.out} holds the last complete epoch` : ''}\n`,
-    );
-    process.exit(130);
+  exitOnInterrupt(f.out);
+  const { history, onEpoch } = textCli.epochRecorder(checkpoints, f, {
+    config,
+    chars: vocab.chars,
+    chart: (h: readonly EpochStats[]) => {
+      const points = (k: 'loss' | 'validationLoss') => h.map((e) => [e.epoch, e[k]] as const);
+      return lineChart(
+        [
+          { name: 'train loss', points: points('loss') },
+          { name: 'validation loss', points: points('validationLoss') },
+        ],
+        { title: 'Character LSTM', xLabel: 'epoch', yLabel: 'nats per character' },
+      );
+    },
   });
-  const history: EpochStats[] = [];
-  const writePlot = async () => {
-    if (!f.plot || history.length === 0) return;
-    const points = (k: 'loss' | 'validationLoss') => history.map((h) => [h.epoch, h[k]] as const);
-    const svg = lineChart(
-      [
-        { name: 'train loss', points: points('loss') },
-        { name: 'validation loss', points: points('validationLoss') },
-      ],
-      { title: 'Character LSTM', xLabel: 'epoch', yLabel: 'nats per character' },
-    );
-    await writeFile(userPath(f.plot), `${svg}\n`);
-  };
-  const { state } = await trainLoop(start, {
+  const { state } = await trainLoop(started.right.state, {
     model,
     opt,
     train: trainIds,
@@ -170,47 +135,22 @@ async function train(argv: string[]): Promise<void> {
     batchSize: f.batchSize,
     seqLen: f.seqLen,
     epochs: f.epochs,
-    startEpoch,
-    startStep,
+    startEpoch: started.right.epoch,
+    startStep: started.right.step,
     charsPerEpoch: perEpoch,
-    onEpoch: async (s, stats, step) => {
-      history.push(stats);
-      if (f.out) {
-        const saved = await saveCheckpoint(userPath(f.out), s, {
-          ...config,
-          chars: vocab.chars,
-          epoch: stats.epoch,
-          step,
-          validationLoss: stats.validationLoss,
-        })();
-        if (E.isLeft(saved)) fail(saved.left);
-      }
-      await writePlot();
+    onEpoch,
+  });
+  textCli.finishTraining(
+    { history, unigramPerplexity: unigram, batchSize: f.batchSize, window: f.seqLen },
+    f,
+    {
+      command: 'pnpm lstm',
+      plotNoun: 'curves',
+      vocab,
+      train: trainIds,
+      draw: (prompt, o) => sample(model, state.params, vocab, { prompt, ...o, key: sampleKey! }),
     },
-  });
-  const prompt = E.isRight(encodePrompt(vocab, 'The '))
-    ? 'The '
-    : vocab.decode(trainIds.subarray(0, 1));
-  const text = sample(model, state.params, vocab, {
-    prompt,
-    length: 240,
-    temperature: 0.7,
-    key: sampleKey!,
-  });
-  console.log(
-    formatReport({
-      history,
-      unigramPerplexity: unigram,
-      batchSize: f.batchSize,
-      seqLen: f.seqLen,
-      ...(E.isRight(text) ? { sample: { prompt, text: text.right, temperature: 0.7 } } : {}),
-    }),
   );
-  if (f.out)
-    console.error(
-      `checkpoint: ${f.out} (sample with: pnpm lstm sample --checkpoint ${f.out} --prompt "The ")`,
-    );
-  if (f.plot) console.error(`curves: ${f.plot}`);
 }
 
 async function sampleCommand(argv: string[]): Promise<void> {
@@ -225,16 +165,11 @@ async function sampleCommand(argv: string[]): Promise<void> {
   );
   if (!args) return;
   const f = args.flags;
-  if (!f.checkpoint) return fail(appError('sample needs --checkpoint FILE'));
-  const ckpt = await loadCheckpoint(userPath(f.checkpoint))();
-  if (E.isLeft(ckpt)) return fail(ckpt.left);
-  const { model, vocab } = ckpt.right;
-  const restored = ckpt.right.restore({ params: model.init(jt.random.key(0)) });
-  if (E.isLeft(restored)) return fail(restored.left);
-  const prompt = encodePrompt(vocab, f.prompt);
-  if (E.isLeft(prompt)) return fail(prompt.left);
+  const loaded = await textCli.loadSampler(checkpoints, f.checkpoint, f.prompt, jt.random.key(0))();
+  if (E.isLeft(loaded)) return fail(loaded.left);
+  const { model, params, vocab } = loaded.right;
   process.stdout.write(f.prompt);
-  const text = sample(model, restored.right.params, vocab, {
+  const text = sample(model, params, vocab, {
     prompt: f.prompt,
     length: f.length,
     temperature: f.temperature,
@@ -245,13 +180,4 @@ async function sampleCommand(argv: string[]): Promise<void> {
   process.stdout.write('\n');
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [first, ...rest] = argv;
-  if (first === 'sample') return sampleCommand(rest);
-  if (first === 'train') return train(rest);
-  return train(argv);
-}
-
-main(process.argv.slice(2)).catch((e: unknown) =>
-  fail({ message: e instanceof Error ? e.message : String(e) }),
-);
+runCommands({ train, sample: sampleCommand }, 'train');

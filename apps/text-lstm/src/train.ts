@@ -1,4 +1,10 @@
-import { progressBar, requireFinite, requireFiniteLoss, requireFiniteTree } from '@jute/app-kit';
+import {
+  progressBar,
+  requireFinite,
+  requireFiniteLoss,
+  requireFiniteTree,
+  type TextEpochStats,
+} from '@jute/app-kit';
 import { jit, valueAndGrad } from '@jute/autodiff';
 import * as losses from '@jute/losses';
 import * as optim from '@jute/optim';
@@ -7,22 +13,8 @@ import type { TrainState } from './checkpoint';
 import { epochSlice, type StreamBatch, streamBatches } from './corpus';
 import type { Carry, CharLstm, CharLstmParams } from './model';
 
-/** What one epoch did. */
-export interface EpochStats {
-  readonly epoch: number;
-  /** Mean training loss over the epoch (nats per character). */
-  readonly loss: number;
-  /** Validation loss (nats per character) after the epoch. */
-  readonly validationLoss: number;
-  /** `exp(validationLoss)`. */
-  readonly validationPerplexity: number;
-  /** Held-out characters scored (whole windows only). */
-  readonly validationChars: number;
-  readonly steps: number;
-  /** Wall-clock seconds of the training steps (validation excluded). */
-  readonly seconds: number;
-  readonly charsPerSecond: number;
-}
+/** What one epoch did (the report and the learning curves read it). */
+export type EpochStats = TextEpochStats;
 
 /** The optimizer the app trains with: global-norm clipping, then Adam. */
 export const makeOptimizer = (learningRate: number, clipNorm = 1) =>

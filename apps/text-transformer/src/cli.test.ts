@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '@jute/app-kit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,22 +12,7 @@ const ckpt = join(dir, 'tiny.safetensors');
 const TEXT = 'a cat sat on a mat; a rat sat on a hat. '.repeat(20);
 const tiny = ['--context', '8', '--dim', '8', '--heads', '2', '--layers', '1', '--batch-size', '4'];
 
-/** Runs the CLI as a user would; resolves with its exit code and output, never rejects. */
-const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.INIT_CWD;
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@jute/source', '--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: root, env },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-};
+const cli = (...args: string[]) => runCli(root, args);
 
 beforeAll(() => writeFile(corpus, TEXT));
 afterAll(() => rm(dir, { recursive: true, force: true }));

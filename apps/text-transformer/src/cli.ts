@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
-import { fail, lineChart, parseCommand, userPath } from '@jute/app-kit';
-import { appError, encodePrompt, loadCorpus, unigramPerplexity } from '@jute/app-kit/text-corpus';
+import { exitOnInterrupt, fail, lineChart, parseCommand, runCommands } from '@jute/app-kit';
+import * as textCli from '@jute/app-kit/text-cli';
+import { appError, unigramPerplexity } from '@jute/app-kit/text-corpus';
 import * as jt from '@jute/tensor';
 import * as E from 'fp-ts/lib/Either.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { checkpoints } from './checkpoint';
 import { charGpt, type GptConfig } from './model';
-import { formatReport } from './report';
+import { reportOf } from './report';
 import { sample } from './sample';
-import { type EpochStats, makeOptimizer, makeTrainStep, type TrainState, trainLoop } from './train';
+import { type EpochStats, makeOptimizer, makeTrainStep, trainLoop } from './train';
 
 const trainFlags = {
   epochs: {
@@ -81,22 +81,14 @@ const trainFlags = {
     type: 'boolean',
     help: 'Run the training step and validation eagerly instead of jitted',
   },
-  corpus: { type: 'string', help: 'UTF-8 text file to train on (default: the embedded Moby-Dick)' },
-  out: { type: 'string', help: 'Checkpoint (safetensors) written atomically after each epoch' },
-  resume: { type: 'string', help: 'Continue training from this checkpoint' },
+  ...textCli.runFileFlags,
   plot: { type: 'string', help: 'Write an SVG of validation loss against wall time' },
 } as const;
 
 const sampleFlags = {
-  checkpoint: { type: 'string', help: 'Checkpoint written by training (--out)' },
-  prompt: { type: 'string', help: 'Text to start from', default: 'The ' },
+  ...textCli.sampleFromFlags,
   length: { type: 'number', help: 'Characters to generate', default: 300, integer: true, min: 0 },
-  temperature: {
-    type: 'number',
-    help: 'Softmax temperature; 0 always takes the likeliest character',
-    default: 0.8,
-    min: 0,
-  },
+  temperature: textCli.temperatureFlag,
   topK: {
     type: 'number',
     help: 'Draw among the K likeliest characters (0: all)',
@@ -111,8 +103,6 @@ const sampleFlags = {
   seed: { type: 'number', help: 'Seed of the sampler', default: 0, integer: true },
   noJit: { type: 'boolean', help: 'Run the cached decoding step eagerly instead of jitted' },
 } as const;
-
-const VALIDATION_FRACTION = 0.1;
 
 async function train(argv: string[]): Promise<void> {
   const args = parseCommand(
@@ -137,11 +127,7 @@ async function train(argv: string[]): Promise<void> {
       ),
     );
   if (f.dropout >= 1) return fail(appError(`--dropout must be below 1, got ${f.dropout}`));
-  const corpus = await loadCorpus({
-    ...(f.corpus ? { path: userPath(f.corpus) } : {}),
-    validationFraction: VALIDATION_FRACTION,
-    minChars: f.context + 1,
-  })();
+  const corpus = await textCli.loadTrainingCorpus(f.corpus, f.context + 1)();
   if (E.isLeft(corpus)) return fail(corpus.left);
   const { vocab, train: trainIds, validation } = corpus.right;
   const perEpoch = Math.min(f.limitChars, trainIds.length);
@@ -159,15 +145,6 @@ async function train(argv: string[]): Promise<void> {
       ),
     );
 
-  let config: GptConfig = {
-    vocabSize: vocab.size,
-    context: f.context,
-    dim: f.dim,
-    layers: f.layers,
-    heads: f.heads,
-    mlp: f.mlp,
-    positions: f.positions,
-  };
   const [initKey, trainKey, sampleKey] = jt.random.split(jt.random.key(f.seed), 3);
   const totalUpdates = Math.max(1, Math.floor((f.epochs * stepsPerEpoch) / f.accumulate));
   const opt = makeOptimizer({
@@ -178,36 +155,26 @@ async function train(argv: string[]): Promise<void> {
     clipNorm: f.clipNorm,
     accumulate: f.accumulate,
   });
-  let start: TrainState;
-  let startEpoch = 0;
-  let startStep = 0;
-  if (f.resume) {
-    const ckpt = await loadCheckpoint(userPath(f.resume))();
-    if (E.isLeft(ckpt)) return fail(ckpt.left);
-    const { meta, model } = ckpt.right;
-    const differs = (['context', 'dim', 'layers', 'heads', 'mlp', 'positions'] as const).filter(
-      (k) => meta[k] !== config[k],
-    );
-    if (differs.length > 0)
-      return fail(
-        appError(
-          `${f.resume} has ${differs.map((k) => `--${k} ${meta[k]}`).join(' ')}, not ${differs.map((k) => `--${k} ${config[k]}`).join(' ')}`,
-        ),
-      );
-    if (meta.chars.join('') !== vocab.chars.join(''))
-      return fail(appError(`${f.resume} was trained on a corpus with a different character set`));
-    const params = model.init(initKey!);
-    const restored = ckpt.right.restore({ params, optState: opt.init(params) });
-    if (E.isLeft(restored)) return fail(restored.left);
-    config = meta;
-    start = restored.right as TrainState;
-    startEpoch = meta.epoch;
-    startStep = meta.step;
-    console.error(`resumed from ${f.resume} after epoch ${startEpoch}`);
-  } else {
-    const params = charGpt(config).init(initKey!);
-    start = { params, optState: opt.init(params) };
-  }
+  const wanted: GptConfig = {
+    vocabSize: vocab.size,
+    context: f.context,
+    dim: f.dim,
+    layers: f.layers,
+    heads: f.heads,
+    mlp: f.mlp,
+    positions: f.positions,
+  };
+  const started = await textCli.startTraining({
+    checkpoints,
+    resume: f.resume,
+    config: wanted,
+    vocab,
+    key: initKey!,
+    initOptimizer: (params) => opt.init(params),
+    fields: ['context', 'dim', 'layers', 'heads', 'mlp', 'positions'],
+  })();
+  if (E.isLeft(started)) return fail(started.left);
+  const { config, state: start } = started.right;
   const model = charGpt(config, { dropout: f.dropout });
   const unigram = unigramPerplexity(trainIds, vocab.size);
   const paramCount = jt.tree.leaves(start.params).reduce((n, a) => n + (a as jt.Array).size, 0);
@@ -217,26 +184,16 @@ async function train(argv: string[]): Promise<void> {
   console.error(
     `model: ${f.layers} blocks × dim ${f.dim}, ${f.heads} heads, ${f.mlp} MLP, ${f.positions} positions, context ${f.context}, tied embedding (${paramCount.toLocaleString('en-US')} parameters); batch ${f.batchSize}×${f.context}${f.accumulate > 1 ? ` × ${f.accumulate} accumulated` : ''}, AdamW lr ${f.lr} (warm-up ${f.warmup}, cosine over ${totalUpdates} updates), wd ${f.weightDecay}, clip ${f.clipNorm}, dropout ${f.dropout}, seed ${f.seed}; ${f.noJit ? 'eager' : 'jitted'}; unigram perplexity ${unigram.toFixed(2)}`,
   );
-  process.on('SIGINT', () => {
-    process.stderr.write(
-      `\ninterrupted${f.out ? `; ${f.out} holds the last complete epoch` : ''}\n`,
-    );
-    process.exit(130);
+  exitOnInterrupt(f.out);
+  const { history, onEpoch } = textCli.epochRecorder(checkpoints, f, {
+    config,
+    chars: vocab.chars,
+    chart: (h: readonly EpochStats[]) =>
+      lineChart(
+        [{ name: 'validation loss', points: h.map((e) => [e.elapsed, e.validationLoss] as const) }],
+        { title: 'Character GPT', xLabel: 'seconds of training', yLabel: 'nats per character' },
+      ),
   });
-  const history: EpochStats[] = [];
-  const writePlot = async () => {
-    if (!f.plot || history.length === 0) return;
-    const svg = lineChart(
-      [
-        {
-          name: 'validation loss',
-          points: history.map((h) => [h.elapsed, h.validationLoss] as const),
-        },
-      ],
-      { title: 'Character GPT', xLabel: 'seconds of training', yLabel: 'nats per character' },
-    );
-    await writeFile(userPath(f.plot), `${svg}\n`);
-  };
   const { state } = await trainLoop(start, {
     model,
     step: makeTrainStep(model, opt, { dropout: f.dropout > 0, jit: !f.noJit }),
@@ -244,49 +201,21 @@ async function train(argv: string[]): Promise<void> {
     validation,
     batchSize: f.batchSize,
     epochs: f.epochs,
-    startEpoch,
-    startStep,
+    startEpoch: started.right.epoch,
+    startStep: started.right.step,
     stepsPerEpoch,
     key: trainKey!,
     jit: !f.noJit,
-    onEpoch: async (s, stats, step) => {
-      history.push(stats);
-      if (f.out) {
-        const saved = await saveCheckpoint(userPath(f.out), s, {
-          ...config,
-          chars: vocab.chars,
-          epoch: stats.epoch,
-          step,
-          validationLoss: stats.validationLoss,
-        })();
-        if (E.isLeft(saved)) fail(saved.left);
-      }
-      await writePlot();
-    },
+    onEpoch,
   });
-  const prompt = E.isRight(encodePrompt(vocab, 'The '))
-    ? 'The '
-    : vocab.decode(trainIds.subarray(0, 1));
-  const text = sample(charGpt(config), state.params, vocab, {
-    prompt,
-    length: 240,
-    temperature: 0.7,
-    key: sampleKey!,
+  const gpt = charGpt(config);
+  textCli.finishTraining(reportOf(history, unigram, f.batchSize, f.context), f, {
+    command: 'pnpm gpt',
+    plotNoun: 'curve',
+    vocab,
+    train: trainIds,
+    draw: (prompt, o) => sample(gpt, state.params, vocab, { prompt, ...o, key: sampleKey! }),
   });
-  console.log(
-    formatReport({
-      history,
-      unigramPerplexity: unigram,
-      batchSize: f.batchSize,
-      context: f.context,
-      ...(E.isRight(text) ? { sample: { prompt, text: text.right, temperature: 0.7 } } : {}),
-    }),
-  );
-  if (f.out)
-    console.error(
-      `checkpoint: ${f.out} (sample with: pnpm gpt sample --checkpoint ${f.out} --prompt "The ")`,
-    );
-  if (f.plot) console.error(`curve: ${f.plot}`);
 }
 
 async function sampleCommand(argv: string[]): Promise<void> {
@@ -302,17 +231,12 @@ async function sampleCommand(argv: string[]): Promise<void> {
   );
   if (!args) return;
   const f = args.flags;
-  if (!f.checkpoint) return fail(appError('sample needs --checkpoint FILE'));
-  const ckpt = await loadCheckpoint(userPath(f.checkpoint))();
-  if (E.isLeft(ckpt)) return fail(ckpt.left);
-  const { model, vocab } = ckpt.right;
-  const restored = ckpt.right.restore({ params: model.init(jt.random.key(0)) });
-  if (E.isLeft(restored)) return fail(restored.left);
-  const prompt = encodePrompt(vocab, f.prompt);
-  if (E.isLeft(prompt)) return fail(prompt.left);
+  const loaded = await textCli.loadSampler(checkpoints, f.checkpoint, f.prompt, jt.random.key(0))();
+  if (E.isLeft(loaded)) return fail(loaded.left);
+  const { model, params, vocab } = loaded.right;
   process.stdout.write(f.prompt);
   const started = performance.now();
-  const text = sample(model, restored.right.params, vocab, {
+  const text = sample(model, params, vocab, {
     prompt: f.prompt,
     length: f.length,
     temperature: f.temperature,
@@ -330,13 +254,4 @@ async function sampleCommand(argv: string[]): Promise<void> {
   );
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [first, ...rest] = argv;
-  if (first === 'sample') return sampleCommand(rest);
-  if (first === 'train') return train(rest);
-  return train(argv);
-}
-
-main(process.argv.slice(2)).catch((e: unknown) =>
-  fail({ message: e instanceof Error ? e.message : String(e) }),
-);
+runCommands({ train, sample: sampleCommand }, 'train');

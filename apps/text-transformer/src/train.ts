@@ -1,4 +1,4 @@
-import { progressBar } from '@jute/app-kit';
+import { progressBar, type TextEpochStats } from '@jute/app-kit';
 import { valueAndGrad } from '@jute/autodiff';
 import * as data from '@jute/data';
 import * as losses from '@jute/losses';
@@ -155,21 +155,10 @@ export function evaluate(
   return { loss: total / Math.max(1, chars), chars };
 }
 
-/** What one epoch did. */
-export interface EpochStats {
-  readonly epoch: number;
-  /** Mean training loss over the epoch (nats per character). */
-  readonly loss: number;
-  readonly validationLoss: number;
-  readonly validationPerplexity: number;
-  readonly validationChars: number;
-  /** Micro-batch steps this epoch. */
-  readonly steps: number;
-  /** Seconds of training steps this epoch (validation excluded). */
-  readonly seconds: number;
+/** What one epoch did (its `steps` are micro-batch steps). */
+export interface EpochStats extends TextEpochStats {
   /** Wall-clock seconds since training started, validation included (for learning curves). */
   readonly elapsed: number;
-  readonly charsPerSecond: number;
 }
 
 /** Options of {@link trainLoop}. */
