@@ -171,11 +171,11 @@ describe('donated inputs', () => {
     const donating = jit(f, { donateArgnums: [0] });
     const x = f32(35, [64, 128]);
     let w = f32(36, [128, 128]);
-    let want = jt.sum(jt.matmul(x, w)).item();
+    let want = Number(jt.sum(jt.matmul(x, w)).item());
     for (let step = 0; step < 3; step++) {
       const [next, total] = donating(w, x);
       // Halving w halves the sum: an independent expectation for every step.
-      expect(total.item()).toBeCloseTo(want, 1);
+      expect(Number(total.item())).toBeCloseTo(want, 1);
       want /= 2;
       w = next;
     }
@@ -206,7 +206,7 @@ describe('recycled intermediates', () => {
         const y = jt.matmul(jt.reshape(h, [256, 256]), jt.reshape(x, [256, 256]));
         const flat = jt.reshape(jt.tanh(y), [n]); // an output that views an intermediate
         // A view of the input that dies inside: the caller's buffer must not be reused.
-        const columns = jt.sum(jt.reshape(x, [256, 256]), 0);
+        const columns = jt.sum(jt.reshape(x, [256, 256]), { axis: 0 });
         return [flat, columns, jt.sum(h)] as const;
       };
       const g = jit(f);
@@ -219,10 +219,10 @@ describe('recycled intermediates', () => {
       // had been handed out again, an earlier result would now hold a later one's data.
       for (const { x, copy, got } of runs) {
         const now = x.data();
-        expect(now.filter((v, j) => v !== copy[j]).length).toBe(0);
+        expect(Array.from(now).filter((v, j) => v !== copy[j]).length).toBe(0);
         const want = f(jt.array(copy, { shape: [n] }));
         got.forEach((v, i) => {
-          const [a, b] = [v.data(), want[i]!.data()];
+          const [a, b] = [Array.from(v.data(), Number), Array.from(want[i]!.data(), Number)];
           expect(a.length).toBe(b.length);
           const worst = a.reduce((m, u, j) => Math.max(m, Math.abs(u - b[j]!)), 0);
           expect(worst).toBeLessThan(1e-3);

@@ -207,6 +207,21 @@ describe('makeJaxpr and typecheckJaxpr', () => {
     );
   });
 
+  it('folds constants: operations on concrete values run while tracing', () => {
+    const c = jt.array([4, 9]);
+    const f = (x: jt.Array) => jt.add(x, jt.mul(jt.sqrt(c), 2));
+    const program = makeJaxpr(f)(jt.ones([2]));
+    expect(program.jaxpr.eqns.map((e) => e.prim)).toEqual(['add']);
+    expect(program.consts.map((k) => Array.from(k.data()))).toEqual([[4, 6]]);
+    expect(Array.from(jit(f)(jt.ones([2])).data())).toEqual([5, 7]);
+    // Inside jit under grad, a value of the outer trace is not a constant.
+    const row = jt.array([1, 2, 3, 4]);
+    const g = grad((w: jt.Array) => jit((x: jt.Array) => jt.sum(jt.mul(x, jt.exp(w))))(row))(
+      jt.array(0.5),
+    );
+    expect(Number(g.item())).toBeCloseTo(10 * Math.exp(0.5), 4);
+  });
+
   it('typecheckJaxpr rejects unbound variables and wrong avals', () => {
     const a = new jc.Var({ shape: [2], dtype: 'float32' });
     const b = new jc.Var({ shape: [3], dtype: 'float32' });
