@@ -5,7 +5,8 @@ import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import { machineLine, median, printTable, useTfBackend } from './report';
+import { useTfBackend } from './report';
+import { runTrainStepBench, type Step, tfClippedAdamStep } from './train-step';
 
 /**
  * One training step of a character-level LSTM language model (embedding 64 → LSTM 128 →
@@ -15,8 +16,6 @@ import { machineLine, median, printTable, useTfBackend } from './report';
  * TF.js ops (`tf.basicLSTMCell` unrolled over time, `tf.train.adam`).
  */
 const [B, T, V, E, H] = [32, 64, 64, 64, 128];
-
-type Step = () => number;
 
 function tokens(seed: number): Int32Array {
   const bits = jt.random.randint(jt.random.key(seed), [B, T + 1], 0, V).data() as Int32Array;
@@ -96,7 +95,6 @@ async function tfStep(backend: 'cpu' | 'wasm'): Promise<Step> {
     'float32',
   );
   const y = tf.oneHot(tf.reshape(tf.slice(seq, [0, 1], [B, T]), [B * T]), V);
-  const opt = tf.train.adam(2e-3);
   const loss = () => {
     const emb = tf.reshape(tf.matMul(xOneHot, v.embed as tf.Tensor2D), [B, T, E]);
     let c: tf.Tensor2D = tf.zeros([B, H]);
@@ -111,78 +109,21 @@ async function tfStep(backend: 'cpu' | 'wasm'): Promise<Step> {
     const logits = tf.add(tf.matMul(hAll, v.out as tf.Tensor2D), v.outB);
     return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
   };
-  return () => {
-    // Clip by global norm, then Adam, as the Jute optimizer chain does.
-    const value = tf.tidy(() => {
-      const { value: l, grads } = tf.variableGrads(loss);
-      const names = Object.keys(grads);
-      const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-      const scale = tf.minimum(1, tf.div(1, tf.maximum(norm, 1e-12)));
-      opt.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
-      return l.dataSync()[0]!;
-    });
-    return value;
-  };
-}
-
-/** Times `steps` steps after `warmup` untimed ones; stops early past `budgetS` seconds. */
-function time(step: Step, warmup: number, steps: number, budgetS: number) {
-  const lossesSeen: number[] = [];
-  for (let i = 0; i < warmup; i++) lossesSeen.push(step());
-  const ms: number[] = [];
-  const start = performance.now();
-  while (ms.length < steps && (ms.length < 3 || performance.now() - start < budgetS * 1000)) {
-    const t0 = performance.now();
-    lossesSeen.push(step());
-    ms.push(performance.now() - t0);
-  }
-  return { ms, first: lossesSeen[0]!, last: lossesSeen.at(-1)! };
+  return tfClippedAdamStep(loss, 2e-3);
 }
 
 /** Runs Jute, TF.js cpu and TF.js wasm one after another and prints chars/s with ratios. */
 export async function runLstmBench(options: { steps?: number; budgetS?: number } = {}) {
-  const steps = options.steps ?? 10;
-  const budgetS = options.budgetS ?? 60;
-  console.log(machineLine());
-  const rows: { impl: string; ms: number[]; first: number; last: number }[] = [];
-  rows.push({
-    impl: `jute (${jt.getBackend().name})`,
-    ...time(juteStep(false), 2, steps, budgetS),
-  });
-  rows.push({
-    impl: `jute-jit (${jt.getBackend().name})`,
-    ...time(juteStep(true), 2, steps, budgetS),
-  });
-  for (const backend of ['cpu', 'wasm'] as const) {
-    rows.push({ impl: `tfjs-${backend}`, ...time(await tfStep(backend), 2, steps, budgetS) });
-  }
-  const rate = (r: (typeof rows)[number]) => (B * T * 1000) / median(r.ms);
-  const ratio = (r: (typeof rows)[number], name: string) => {
-    const o = rows.find((x) => x.impl === name);
-    return o ? `${(rate(r) / rate(o)).toFixed(2)}x` : '-';
-  };
-  printTable(
-    `Char-LSTM training step: batch ${B}, ${T} steps, vocab ${V}, hidden ${H}, Adam + clipping (median; ratio = this rate / tfjs rate)`,
-    [
-      'impl',
-      'steps',
-      'ms/step',
-      'chars/s',
-      'vs cpu',
-      'vs wasm',
-      'vs jute eager',
-      'loss first→last',
-    ],
-    rows.map((r) => [
-      r.impl,
-      String(r.ms.length),
-      median(r.ms).toFixed(1),
-      rate(r).toFixed(0),
-      ratio(r, 'tfjs-cpu'),
-      ratio(r, 'tfjs-wasm'),
-      r.impl.startsWith('jute') ? ratio(r, rows[0]!.impl) : '-',
-      `${r.first.toFixed(3)}→${r.last.toFixed(3)}`,
-    ]),
+  await runTrainStepBench(
+    {
+      title: `Char-LSTM training step: batch ${B}, ${T} steps, vocab ${V}, hidden ${H}, Adam + clipping (median; ratio = this rate / tfjs rate)`,
+      unit: 'chars/s',
+      itemsPerStep: B * T,
+      jute: juteStep,
+      tf: tfStep,
+      tfVsJuteEager: false,
+    },
+    options,
   );
   const [short, long] = [lstmTraceSeconds(64), lstmTraceSeconds(1000)];
   console.log(

@@ -5,7 +5,8 @@ import * as optim from '@jute/optim';
 import * as jt from '@jute/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import { machineLine, median, printTable, useTfBackend } from './report';
+import { useTfBackend } from './report';
+import { runTrainStepBench, type Step, tfClippedAdamStep } from './train-step';
 
 /**
  * One training step of a character-level GPT (vocabulary 64, 2 pre-norm blocks of width 64
@@ -16,8 +17,6 @@ import { machineLine, median, printTable, useTfBackend } from './report';
  */
 const [B, T, V, D, H, L, F] = [32, 64, 64, 64, 4, 2, 256];
 const HD = D / H;
-
-type Step = () => number;
 
 const tokens = (seed: number) =>
   jt.random.randint(jt.random.key(seed), [B, T + 1], 0, V).data() as Int32Array;
@@ -149,75 +148,20 @@ async function tfStep(backend: 'cpu' | 'wasm'): Promise<Step> {
     );
     return tf.losses.softmaxCrossEntropy(yOneHot, logits) as tf.Scalar;
   };
-  const opt = tf.train.adam(2e-3);
-  return () =>
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss);
-      const names = Object.keys(grads);
-      const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-      const scale = tf.minimum(1, tf.div(1, tf.maximum(norm, 1e-12)));
-      opt.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
-      return value.dataSync()[0]!;
-    });
-}
-
-/** Times `steps` steps after `warmup` untimed ones; stops early past `budgetS` seconds. */
-function time(step: Step, warmup: number, steps: number, budgetS: number) {
-  const seen: number[] = [];
-  for (let i = 0; i < warmup; i++) seen.push(step());
-  const ms: number[] = [];
-  const start = performance.now();
-  while (ms.length < steps && (ms.length < 3 || performance.now() - start < budgetS * 1000)) {
-    const t0 = performance.now();
-    seen.push(step());
-    ms.push(performance.now() - t0);
-  }
-  return { ms, first: seen[0]!, last: seen.at(-1)! };
+  return tfClippedAdamStep(loss, 2e-3);
 }
 
 /** Runs Jute (eager and jitted), TF.js cpu and TF.js wasm one after another and prints tokens/s with ratios. */
 export async function runTransformerBench(options: { steps?: number; budgetS?: number } = {}) {
-  const steps = options.steps ?? 10;
-  const budgetS = options.budgetS ?? 60;
-  console.log(machineLine());
-  const rows: { impl: string; ms: number[]; first: number; last: number }[] = [];
-  rows.push({
-    impl: `jute (${jt.getBackend().name})`,
-    ...time(juteStep(false), 2, steps, budgetS),
-  });
-  rows.push({
-    impl: `jute-jit (${jt.getBackend().name})`,
-    ...time(juteStep(true), 2, steps, budgetS),
-  });
-  for (const backend of ['cpu', 'wasm'] as const) {
-    rows.push({ impl: `tfjs-${backend}`, ...time(await tfStep(backend), 2, steps, budgetS) });
-  }
-  const rate = (r: (typeof rows)[number]) => (B * T * 1000) / median(r.ms);
-  const ratio = (r: (typeof rows)[number], name: string) => {
-    const o = rows.find((x) => x.impl === name);
-    return o ? `${(rate(r) / rate(o)).toFixed(2)}x` : '-';
-  };
-  printTable(
-    `Char-GPT training step: batch ${B}×${T}, vocab ${V}, ${L} blocks of width ${D}, ${H} heads, MLP ${F}, RoPE, tied embedding, Adam + clipping (median; ratio = this rate / the other's)`,
-    [
-      'impl',
-      'steps',
-      'ms/step',
-      'tokens/s',
-      'vs cpu',
-      'vs wasm',
-      'vs jute eager',
-      'loss first→last',
-    ],
-    rows.map((r) => [
-      r.impl,
-      String(r.ms.length),
-      median(r.ms).toFixed(1),
-      rate(r).toFixed(0),
-      ratio(r, 'tfjs-cpu'),
-      ratio(r, 'tfjs-wasm'),
-      ratio(r, `jute (${jt.getBackend().name})`),
-      `${r.first.toFixed(3)}→${r.last.toFixed(3)}`,
-    ]),
+  await runTrainStepBench(
+    {
+      title: `Char-GPT training step: batch ${B}×${T}, vocab ${V}, ${L} blocks of width ${D}, ${H} heads, MLP ${F}, RoPE, tied embedding, Adam + clipping (median; ratio = this rate / the other's)`,
+      unit: 'tokens/s',
+      itemsPerStep: B * T,
+      jute: juteStep,
+      tf: tfStep,
+      tfVsJuteEager: true,
+    },
+    options,
   );
 }
