@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CliRun, runCli } from '@jute/app-kit/test-utils';
 import * as E from 'fp-ts/lib/Either.js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,20 +13,7 @@ import { parseEpsList } from './attack-command';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { INIT_CWD: _, ...env } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@jute/source', '--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: appDir, env, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (...args: string[]) => runCli(appDir, args);
 
 /** Rows of the `attack` table: eps, clean %, adversarial %. */
 const table = (stdout: string) =>
@@ -38,7 +25,7 @@ const table = (stdout: string) =>
 
 let dir: string;
 let checkpoint: string;
-let trained: { code: number; stdout: string; stderr: string };
+let trained: CliRun;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mnist-attack-test-'));
   checkpoint = join(dir, 'mlp.safetensors');

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel } from '@jute/app-kit/mnist-model';
+import { type CliRun, runCli } from '@jute/app-kit/test-utils';
 import * as data from '@jute/data';
 import * as datasets from '@jute/datasets';
 import * as jt from '@jute/tensor';
@@ -17,27 +17,7 @@ import { saveCheckpoint } from './checkpoint';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  // INIT_CWD (set by pnpm) would re-root relative paths; every path here is absolute anyway.
-  const { INIT_CWD: _, ...env } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@jute/source', '--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: appDir, env, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (...args: string[]) => runCli(appDir, args);
 
 /** Test image `index` of the default split, 2× larger, dark ink on white, as a PNG. */
 async function testImagePng(index: number): Promise<Buffer> {
@@ -71,7 +51,7 @@ function parsePrediction(stdout: string) {
 let dir: string;
 let ckpt: string;
 let plot: string;
-let trained: Run;
+let trained: CliRun;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mnist-cli-test-'));

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CliRun, runCli } from '@jute/app-kit/test-utils';
 import { parseJournal } from '@jute/tune';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,31 +12,12 @@ import { trainCommand } from './tune';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  const { INIT_CWD: _, ...env } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--conditions=@jute/source', '--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: appDir, env, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (...args: string[]) => runCli(appDir, args);
 
 const tiny = ['--epochs', '2', '--limit', '256', '--validation', '200'];
 let dir: string;
 let journal: string;
-let first: Run;
+let first: CliRun;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mnist-tune-test-'));
