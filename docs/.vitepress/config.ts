@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
+import { copyMnistDigits, serveMnistDigits } from './mnist-files';
 import { runnableFence } from './run-markdown';
 import { keepEntrySideEffects, runModulesPlugin } from './run-modules';
 import { tutorials } from './tutorials';
@@ -101,9 +102,13 @@ export default defineConfig({
       // are listed anyway so the intent survives a move to Vite 6, whose list replaces them.
       conditions: ['@jute/source', 'module', 'browser'],
     },
-    plugins: [runModulesPlugin(), keepEntrySideEffects()],
+    plugins: [runModulesPlugin(), keepEntrySideEffects(), serveMnistDigits()],
     // The Run buttons' worker imports Jute lazily (one chunk per package): ES module workers.
     worker: { format: 'es', plugins: () => [runModulesPlugin(), keepEntrySideEffects()] },
+  },
+  // The MNIST digits that the browser `loadMnist` fetches (from `/mnist/`), for the Run buttons.
+  buildEnd(site) {
+    copyMnistDigits(site.outDir);
   },
   markdown: {
     // Rendered at build time by markdown-it-mathjax3 into SVG: no client-side math runtime.

@@ -13,13 +13,18 @@ export function isRunnableInfo(info: string): boolean {
   return (lang === 'ts' || lang === 'typescript') && !flags.includes('no-run');
 }
 
-/** Wraps runnable fences in `<div class="jute-run">` (VitePress's own rendering inside). */
+/**
+ * Wraps runnable fences in `<div class="jute-run">` (VitePress's own rendering inside). A file
+ * shown with `<<< @/path.ts` (a fence token with `src`) is a file to read, not a block to run.
+ */
 export function runnableFence(md: MarkdownRenderer): void {
   const fence = md.renderer.rules.fence;
   if (fence === undefined) return;
   md.renderer.rules.fence = (tokens, idx, options, env, self) => {
     const html = fence(tokens, idx, options, env, self);
-    const token = tokens[idx];
-    return token && isRunnableInfo(token.info) ? `<div class="jute-run">${html}</div>` : html;
+    const token = tokens[idx] as (typeof tokens)[number] & { src?: unknown };
+    return token && token.src === undefined && isRunnableInfo(token.info)
+      ? `<div class="jute-run">${html}</div>`
+      : html;
   };
 }

@@ -13,7 +13,6 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, relative, sep } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeOnlyRe } from '../.vitepress/theme/run/protocol';
 import { tutorials } from '../.vitepress/tutorials';
 import { samePrinted } from './expected-output';
 import { docsRoot, findPages, hasMath, readPage, runnableBlocks } from './markdown';
@@ -319,18 +318,10 @@ describe.skipIf(!built)('the built docs site in headless Chromium', () => {
   describe('Run buttons', () => {
     const runnable = findPages().filter((p) => runnableBlocks(readPage(p)).length > 0);
     let pkg: ScratchPackage | undefined;
-    const nodeOnly: string[] = [];
     beforeAll(async () => {
       pkg = await createScratchPackage();
     }, 120_000);
-    afterAll(() => {
-      pkg?.remove();
-      if (nodeOnly.length > 0) {
-        console.warn(
-          `[docs e2e] blocks that need Node (files) and say so in the page:\n  ${nodeOnly.join('\n  ')}`,
-        );
-      }
-    });
+    afterAll(() => pkg?.remove());
 
     it.each(runnable)(
       '%s: every block runs from its Run button and prints what Node prints',
@@ -370,21 +361,26 @@ describe.skipIf(!built)('the built docs site in headless Chromium', () => {
               k,
               { polling: 100 },
             );
-            const { state, text } = await el.evaluate((e) => ({
+            const { state, text, drawn } = await el.evaluate((e) => ({
               state: (e as HTMLElement).dataset.runState,
               text: e.querySelector('.jute-run-output')?.textContent ?? '',
+              // The curves of each figure drawn under the block.
+              drawn: Array.from(
+                e.querySelectorAll('.jute-run-figure svg'),
+                (svg) => svg.querySelectorAll('polyline.curve').length,
+              ),
             }));
             const where = `docs/${md}:${block.line}`;
-            const needsNode = nodeOnlyRe.exec(text);
-            if (state === 'failed' && needsNode) {
-              // Only for a name the page's code really uses from that package.
-              const name = needsNode[2] ?? needsNode[3] ?? '?';
-              const used = blocks.slice(0, k + 1).some((b) => b.code.includes(name));
-              expect(used, `${where}: ${text}`).toBe(true);
-              nodeOnly.push(`${where} (${needsNode[1] ? `${needsNode[1]}.` : ''}${name})`);
-              continue;
-            }
+            // Every block runs in the page: MNIST is fetched from the site, files are bytes.
             expect(state, `${where}: ${text}`).toBe('done');
+            // `plot` prints `figure: title` and a line per curve, and draws one chart for each.
+            const printedFigures = text.split('\n').reduce<number[]>((acc, line) => {
+              if (line.startsWith('figure: ')) acc.push(0);
+              else if (acc.length > 0 && /^ {2}.*: \d+ points, /.test(line)) acc[acc.length - 1]!++;
+              return acc;
+            }, []);
+            expect(drawn, `${where}: the figures drawn`).toEqual(printedFigures);
+            if (/\bplot\(/.test(block.code)) expect(drawn.length, where).toBeGreaterThan(0);
             const expected = node.printed
               .filter((p) => p.topLine > block.line && p.topLine < block.endLine)
               .map((p) => p.text)

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { docsRoot } from './markdown';
 
 /**
@@ -184,6 +184,15 @@ export async function createScratchPackage(): Promise<ScratchPackage> {
         2,
       ),
     );
+    // The tutorials' figure helper, saved beside the pages' code as the reader saves it
+    // (`import { plot } from './plot.js'`), types stripped.
+    const plot = await transform(readFileSync(join(docsRoot, 'tutorials', 'plot.ts'), 'utf8'), {
+      loader: 'ts',
+      format: 'esm',
+      target: 'es2022',
+    });
+    mkdirSync(join(dir, 'pages'), { recursive: true });
+    writeFileSync(join(dir, 'pages', 'plot.js'), plot.code);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

@@ -1,4 +1,5 @@
 /** Messages between a page's Run buttons and the worker that runs the code. */
+import type { Figure } from '../../../tutorials/plot';
 
 /** Run `blocks` (TypeScript, in page order) as one program; report what block `target` prints. */
 export interface RunRequest {
@@ -9,6 +10,7 @@ export interface RunRequest {
 
 export type RunEvent =
   | { readonly type: 'log'; readonly method: string; readonly text: string }
+  | { readonly type: 'figure'; readonly figure: Figure }
   | { readonly type: 'done'; readonly ms: number }
   | { readonly type: 'error'; readonly text: string; readonly ms: number };
 
@@ -44,6 +46,9 @@ export function canonicalSpecifier(spec: string): string {
   return fp ? `fp-ts/${fp[1]}` : spec;
 }
 
+/** Whether `spec` names the tutorials' figure helper, `./plot.js` (`docs/tutorials/plot.ts`). */
+export const isPlotSpecifier = (spec: string): boolean => /^\.\/plot(?:\.[jt]s)?$/.test(spec);
+
 /** The message of a call to an export only the Node build of a package has (`loadMnist`). */
 export const nodeOnly = (spec: string, name: string): string =>
   `${spec}: '${name}' runs in Node only (it reads files); run this block with Node to use it`;
@@ -51,9 +56,3 @@ export const nodeOnly = (spec: string, name: string): string =>
 /** The message of an import of a module the page cannot load (`node:fs`, a Node-only package). */
 export const nodeOnlyModule = (spec: string): string =>
   `'${spec}' runs in Node only (files, processes); run this block with Node to use it`;
-
-/**
- * Recognises {@link nodeOnly}'s and {@link nodeOnlyModule}'s messages in a run's output:
- * group 1 the package and 2 the export, or group 3 the module.
- */
-export const nodeOnlyRe = /^(?:(@jute\/[\w-]+): '(\w+)'|'([^']+)') runs in Node only/m;

@@ -2,8 +2,10 @@
  * Run buttons: every runnable ```ts block of a page (wrapped in `div.jute-run` at Markdown
  * time, see `config.ts`) gets Run and Edit buttons and an output area. Run executes the
  * blocks of the page up to this one, in order, in a fresh Web Worker (earlier blocks define
- * what later ones use, as in the page's Node test), and shows what this block prints.
+ * what later ones use, as in the page's Node test), and shows what this block prints and
+ * the figures it draws with `plot` (`docs/tutorials/plot.ts`).
  */
+import { figureSvg } from './figure-svg';
 import type { RunEvent, RunRequest } from './protocol';
 
 const enhanced = 'data-jute-run-ready';
@@ -41,7 +43,7 @@ function runInWorker(
   };
   worker.addEventListener('message', (e: MessageEvent<RunEvent>) => {
     onEvent(e.data);
-    if (e.data.type !== 'log') end();
+    if (e.data.type !== 'log' && e.data.type !== 'figure') end();
   });
   worker.addEventListener('error', (e) => {
     onEvent({ type: 'error', text: e.message || 'the worker failed to start', ms: 0 });
@@ -76,7 +78,9 @@ function enhance(block: HTMLElement, all: readonly HTMLElement[], index: number)
   output.className = 'jute-run-output';
   output.hidden = true;
   output.tabIndex = 0;
-  block.append(bar, output);
+  const figures = document.createElement('div');
+  figures.className = 'jute-run-figures';
+  block.append(bar, output, figures);
 
   const highlighted = block.querySelector<HTMLElement>('div[class*="language-"]');
   let stop: (() => void) | undefined;
@@ -118,6 +122,7 @@ function enhance(block: HTMLElement, all: readonly HTMLElement[], index: number)
     const codes = all.slice(0, index + 1).map(codeOf);
     output.hidden = false;
     output.textContent = '';
+    figures.replaceChildren();
     output.classList.remove('jute-run-failed');
     block.dataset.runState = 'running';
     status.textContent =
@@ -128,6 +133,11 @@ function enhance(block: HTMLElement, all: readonly HTMLElement[], index: number)
       if (e.type === 'log') {
         lines.push(e.text);
         output.textContent = lines.join('\n');
+      } else if (e.type === 'figure') {
+        const figure = document.createElement('figure');
+        figure.className = 'jute-run-figure';
+        figure.innerHTML = figureSvg(e.figure);
+        figures.append(figure);
       } else if (e.type === 'done') {
         status.textContent = `done in ${e.ms} ms${lines.length === 0 ? ' (printed nothing)' : ''}`;
         block.dataset.runState = 'done';

@@ -3,14 +3,17 @@
  * `import` to `require`, lines kept), loads the modules it imports from the ones bundled for
  * the page (`virtual:jute-run-modules`: the Jute packages and fp-ts), and runs it as the body
  * of an async function, so top-level `await` works. Console output is posted back as Node
- * would print it.
+ * would print it, and so are the figures of `plot` (`./plot.js`), which prints as in Node and
+ * is also drawn under the block.
  */
 
 import { loaders } from 'virtual:jute-run-modules';
 import { transform } from 'sucrase';
+import { type Curve, describeFigure, type Figure, type PlotOptions } from '../../../tutorials/plot';
 import { formatLog } from './format-log';
 import {
   canonicalSpecifier,
+  isPlotSpecifier,
   joinBlocks,
   locate,
   nodeOnly,
@@ -73,23 +76,6 @@ async function run(req: RunRequest): Promise<void> {
       production: true,
       disableESTransforms: true,
     });
-    const modules = new Map<string, unknown>();
-    for (const m of code.matchAll(/\brequire\((['"])([^'"]+)\1\)/g)) {
-      const spec = m[2]!;
-      if (spec.startsWith('node:')) throw new Error(nodeOnlyModule(spec));
-      const load = loaders[canonicalSpecifier(spec)];
-      if (load === undefined) {
-        throw new Error(`'${spec}' cannot be loaded in the page (only Jute's packages and fp-ts)`);
-      }
-      let mod: unknown;
-      try {
-        mod = await load();
-      } catch {
-        // A package whose browser build still needs Node (files) fails as it loads.
-        throw new Error(nodeOnlyModule(spec));
-      }
-      modules.set(spec, browserFacade(spec, mod));
-    }
     let current = -1;
     const show =
       (method: string) =>
@@ -104,6 +90,40 @@ async function run(req: RunRequest): Promise<void> {
       error: show('error'),
       debug: show('debug'),
     };
+    // `plot` as Node runs it (the same lines, through the page's console), plus the drawing.
+    const plotModule = {
+      __esModule: true,
+      describeFigure,
+      plot: (curves: readonly Curve[], options: PlotOptions = {}): Figure => {
+        const figure: Figure = { curves, options };
+        for (const line of describeFigure(figure)) pageConsole.log(line);
+        if (current === req.target) post({ type: 'figure', figure });
+        return figure;
+      },
+    };
+    const modules = new Map<string, unknown>();
+    for (const m of code.matchAll(/\brequire\((['"])([^'"]+)\1\)/g)) {
+      const spec = m[2]!;
+      if (isPlotSpecifier(spec)) {
+        modules.set(spec, plotModule);
+        continue;
+      }
+      if (spec.startsWith('node:')) throw new Error(nodeOnlyModule(spec));
+      const load = loaders[canonicalSpecifier(spec)];
+      if (load === undefined) {
+        throw new Error(
+          `'${spec}' cannot be loaded in the page (only Jute's packages, fp-ts and ./plot.js)`,
+        );
+      }
+      let mod: unknown;
+      try {
+        mod = await load();
+      } catch {
+        // A package whose browser build still needs Node (files) fails as it loads.
+        throw new Error(nodeOnlyModule(spec));
+      }
+      modules.set(spec, browserFacade(spec, mod));
+    }
     const require = (spec: string): unknown => modules.get(spec);
     const body = new AsyncFunction('require', 'exports', 'console', marker, code);
     await body(require, {}, pageConsole, (k: number) => {
