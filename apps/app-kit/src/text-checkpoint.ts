@@ -44,8 +44,6 @@ export interface TextCheckpointFormat<C extends { readonly vocabSize: number }, 
   readonly architecture: string;
   /** Builds the model a checkpoint's metadata describes. */
   readonly model: (config: C) => M;
-  /** Refuse files holding NaN or infinite values (the weights of a diverged run). */
-  readonly requireFinite: boolean;
 }
 
 /** A checkpoint format's reader and writer, of training states `S` (`{ params, optState }`). */
@@ -60,8 +58,8 @@ export interface TextCheckpoints<C extends { readonly vocabSize: number }, M, S 
   save(path: string, train: S, meta: TextCheckpointMeta<C>): TE.TaskEither<AppError, void>;
   /**
    * Reads a checkpoint written by `save`; a file that is not one, whose tensors do not
-   * fit the architecture its metadata names, or (with `requireFinite`) that holds NaN or
-   * infinite values, is an error naming the file and the problem.
+   * fit the architecture its metadata names, or that holds NaN or infinite values (the
+   * weights of a diverged run), is an error naming the file and the problem.
    */
   load(path: string): TE.TaskEither<AppError, LoadedTextCheckpoint<C, M>>;
 }
@@ -97,7 +95,7 @@ function parseChars(m: Readonly<Record<string, string>>): string[] | undefined {
  * The checkpoints of one character-level app: safetensors files of `{ params, optState }`
  * whose metadata names the app, the vocabulary, the architecture and the progress.
  * @example
- * const ckpt = textCheckpoints({ app: 'jute-text-lstm', fields: ['embed', 'hidden'], parse, architecture: 'layer sizes', model: charLstm, requireFinite: true });
+ * const ckpt = textCheckpoints({ app: 'jute-text-lstm', fields: ['embed', 'hidden'], parse, architecture: 'layer sizes', model: charLstm });
  * await ckpt.save('lstm.safetensors', { params, optState }, { ...config, chars, epoch: 1, step: 100, validationLoss: 1.6 })();
  */
 export function textCheckpoints<C extends { readonly vocabSize: number }, M, S = unknown>(
@@ -136,7 +134,7 @@ export function textCheckpoints<C extends { readonly vocabSize: number }, M, S =
 
   // A diverged run's weights sample garbage (or crash): refuse them, naming the tensor.
   const finite = (path: string, tensors: Readonly<Record<string, unknown>>) => {
-    const bad = format.requireFinite ? firstNonFinite(tensors) : undefined;
+    const bad = firstNonFinite(tensors);
     return bad === undefined
       ? E.right(undefined)
       : E.left(

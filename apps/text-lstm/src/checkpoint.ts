@@ -33,7 +33,6 @@ export const checkpoints = textCheckpoints<ModelConfig, CharLstm, TrainState>({
   },
   architecture: 'layer sizes',
   model: charLstm,
-  requireFinite: true,
 });
 
 /**

@@ -42,7 +42,6 @@ export const checkpoints = textCheckpoints<GptConfig, CharGpt, TrainState>({
   parse: parseArchitecture,
   architecture: 'architecture',
   model: (config) => charGpt(config),
-  requireFinite: false,
 });
 
 /**
