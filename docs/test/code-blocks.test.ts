@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tutorials } from '../.vitepress/tutorials';
 import {
+  codeLineWidth,
   docsRoot,
   extractCodeBlocks,
   findPages,
@@ -50,6 +51,19 @@ describe('the docs pages', () => {
   it('include every tutorial of the sidebar, and nothing from test/ or api/', () => {
     for (const t of tutorials) expect(pages).toContain(`${t.path}.md`);
     expect(pages.filter((p) => p.startsWith('test/') || p.startsWith('api/'))).toEqual([]);
+  });
+
+  it(`show no code line wider than the desktop code column (${codeLineWidth} characters)`, () => {
+    const wide = pages.flatMap((page) =>
+      extractCodeBlocks(readPage(page)).flatMap((b) =>
+        b.code
+          .split('\n')
+          .map((line, k) => ({ line, at: `docs/${page}:${b.line + 1 + k}` }))
+          .filter(({ line }) => [...line].length > codeLineWidth)
+          .map(({ line, at }) => `${at} (${[...line].length}): ${line}`),
+      ),
+    );
+    expect(wide).toEqual([]);
   });
 
   // Getting started is about installing and running; every other tutorial writes maths.

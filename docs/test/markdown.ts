@@ -5,6 +5,13 @@ import { fileURLToPath } from 'node:url';
 /** The docs package root (`docs/`). */
 export const docsRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * The widest code line a page may show: what a desktop code column shows without scrolling
+ * from 1024 px up (74 characters at 1024 and 1280 px, 84 at 1366, 97 at 1440; the e2e test
+ * measures it), so an expected-output comment is never cut off at the right edge.
+ */
+export const codeLineWidth = 74;
+
 /** Markdown files that are data, not pages (the tutorials' order, read by the sidebar). */
 const notPages = new Set(['ORDER.md']);
 
