@@ -56,8 +56,16 @@ function runKernel<P extends KernelPrimitive>(
   return getBackend().kernels[prim]([...args], params, outAvals);
 }
 
-/** Row `t` of `x` along axis 0. */
+/**
+ * Row `t` of `x` along axis 0: on the CPU a view of `x`'s buffer (arrays are immutable,
+ * so no copy is needed; an LSTM's backward scan reads a dozen stacked residuals per step).
+ */
 function row(x: ConcreteArray, t: number): ConcreteArray {
+  // Other backends' arrays (WebGPU's) pass through here typed as ConcreteArray.
+  if ((x as Array) instanceof ConcreteArray) {
+    const n = x.size / x.shape[0]!;
+    return new ConcreteArray(x.buffer.subarray(t * n, (t + 1) * n), x.shape.slice(1), x.dtype);
+  }
   const start = x.shape.map((_, i) => (i === 0 ? t : 0));
   const limit = x.shape.map((d, i) => (i === 0 ? t + 1 : d));
   const [s] = runKernel('slice', [x], { start, limit, strides: x.shape.map(() => 1) });
