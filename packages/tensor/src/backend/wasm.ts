@@ -161,7 +161,7 @@ const patchKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose'> = {
     const [x] = inputs as [ConcreteArray];
     const shape = outAvals[0]!.shape;
     if (isF32(x) && sizeOf(shape) >= MIN_WASM_PATCHES) {
-      const cols = allocate('float32', sizeOf(shape)) as Float32Array;
+      const cols = allocate('float32', sizeOf(shape), false) as Float32Array;
       if (im2colF32(x.buffer, cols, x.shape, p)) return [new ConcreteArray(cols, shape, 'float32')];
     }
     return cpuBackend.kernels.conv_patches(inputs, p, outAvals);
@@ -169,7 +169,7 @@ const patchKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose'> = {
   conv_patches_transpose: (inputs, p, outAvals) => {
     const [cols] = inputs as [ConcreteArray];
     if (isF32(cols) && cols.size >= MIN_WASM_PATCHES) {
-      const image = allocate('float32', sizeOf(p.inputShape)) as Float32Array;
+      const image = allocate('float32', sizeOf(p.inputShape), false) as Float32Array;
       if (col2imF32(cols.buffer, image, p.inputShape, p))
         return [new ConcreteArray(image, p.inputShape, 'float32')];
     }

@@ -37,6 +37,12 @@ describe('recycleBuffer', () => {
     expect(b.every((v) => v === 0)).toBe(true);
     const c = allocate('float32', big);
     expect(c.buffer).not.toBe(a.buffer);
+    // A kernel that overwrites everything may skip the clearing.
+    b.fill(5);
+    recycleBuffer(b.buffer);
+    const d = allocate('float32', big, false);
+    expect(d.buffer).toBe(b.buffer);
+    expect(new Int32Array(d.buffer)[0]).toBe(5);
   });
 
   it('ignores buffers it did not make: user arrays, slabs of small arrays', () => {

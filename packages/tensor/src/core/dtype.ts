@@ -80,13 +80,13 @@ const recyclable = new WeakSet<ArrayBuffer>();
 const SPARE_MAX_BYTES = 512 << 20;
 let spareBytes = 0;
 
-function ownBuffer(bytes: number): ArrayBuffer {
+function ownBuffer(bytes: number, zeroed: boolean): ArrayBuffer {
   const reused = spare.get(bytes)?.pop();
   let buffer: ArrayBuffer;
   if (reused === undefined) buffer = new ArrayBuffer(bytes);
   else {
     spareBytes -= bytes;
-    new Uint8Array(reused).fill(0);
+    if (zeroed) new Uint8Array(reused).fill(0);
     buffer = reused;
   }
   recyclable.add(buffer);
@@ -113,8 +113,12 @@ export function recycleBuffer(buffer: ArrayBufferLike): void {
 export const isRecyclable = (buffer: ArrayBufferLike): boolean =>
   recyclable.has(buffer as ArrayBuffer);
 
-/** A zero-filled buffer of `size` elements of `dtype`. */
-export function allocate(dtype: DType, size: number): TypedArray {
+/**
+ * A zero-filled buffer of `size` elements of `dtype`. A kernel that writes every element
+ * passes `zeroed: false`, which skips clearing a recycled buffer (a memset of megabytes);
+ * its contents are then arbitrary.
+ */
+export function allocate(dtype: DType, size: number, zeroed = true): TypedArray {
   const bytes = size * BYTES[dtype];
   if (bytes > ON_HEAP_BYTES && bytes <= SLAB_MAX_BYTES) {
     const at = slabOffset(bytes); // first: it may replace `slab`
@@ -141,7 +145,7 @@ export function allocate(dtype: DType, size: number): TypedArray {
         return new Uint8Array(size);
     }
   }
-  const buffer = ownBuffer(bytes);
+  const buffer = ownBuffer(bytes, zeroed);
   switch (dtype) {
     case 'float32':
       return new Float32Array(buffer);

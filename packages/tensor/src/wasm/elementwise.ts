@@ -146,7 +146,7 @@ export function unaryF32(op: UnaryKernel, x: Float32Array): Float32Array {
     kernel(rt, op),
     [0, 0, 0, 0],
     [x],
-    allocate('float32', x.length) as Float32Array,
+    allocate('float32', x.length, false) as Float32Array,
     0,
   );
 }
@@ -161,7 +161,7 @@ export function binaryF32(op: BinaryKernel, a: Float32Array, b: Float32Array): F
     kernel(rt, op),
     args,
     [a, b],
-    allocate('float32', a.length) as Float32Array,
+    allocate('float32', a.length, false) as Float32Array,
     0,
   );
 }
@@ -171,7 +171,14 @@ export function compareF32(op: CompareKernel, a: Float32Array, b: Float32Array):
   const rt = runtimeOrThrow(op);
   checkLengths(op, [a, b]);
   const args = [0, REGION, 2 * REGION, 0] as const;
-  return streamed(rt, kernel(rt, op), args, [a, b], allocate('bool', a.length) as Uint8Array, 2);
+  return streamed(
+    rt,
+    kernel(rt, op),
+    args,
+    [a, b],
+    allocate('bool', a.length, false) as Uint8Array,
+    2,
+  );
 }
 
 /** `pred ? t : f` elementwise, bit for bit. */
@@ -184,7 +191,7 @@ export function selectF32(pred: Uint8Array, t: Float32Array, f: Float32Array): F
     kernel(rt, 'select'),
     args,
     [t, f, pred],
-    allocate('float32', t.length) as Float32Array,
+    allocate('float32', t.length, false) as Float32Array,
     0,
   );
 }
@@ -223,7 +230,7 @@ export function reduceF32(
       run(4 * j, oAt + 4 * j, outer, r, inner, width, scratchAt);
     }
   }
-  const out = allocate('float32', m) as Float32Array;
+  const out = allocate('float32', m, false) as Float32Array;
   out.set(rt.f32.subarray(oAt >> 2, (oAt >> 2) + m));
   return out;
 }

@@ -69,7 +69,7 @@ export function fusedKernel(
     });
     kernel(...args);
     return g.outputs.map((v, k) => {
-      const out = into?.[k] ?? allocate(v.aval.dtype, g.domain);
+      const out = into?.[k] ?? allocate(v.aval.dtype, g.domain, false);
       const at = outOffsets[k]!;
       new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(
         bytes.subarray(at, at + out.byteLength),
