@@ -2,6 +2,7 @@
  * What a page says its code prints, and whether a run printed it.
  *
  * The convention the tutorials follow: a `console.log(...)` line whose trailing comment
+ * (or, for a long output, the comment alone on the line below the call)
  * *starts with a value* shows the output, e.g. `// [5, 7, 9]: one number per column` or
  * `// 'float32'`. The value is everything up to the first word of prose; numbers are rounded to
  * the digits they show, rounded or cut (`0.109` stands for 0.108..0.110, `2.718...` too), and a

@@ -115,6 +115,7 @@ describe('runPageAsReader', () => {
     const run = await runPageAsReader(pkg, 'outputs.md', fixtures);
     expect(outputMismatches(run)).toEqual([
       { mdLine: 13, comment: '0.75', printed: ['wrong 0.5'] },
+      { mdLine: 23, comment: '5', printed: ['also wrong 4'] },
     ]);
   });
 });

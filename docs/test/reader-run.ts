@@ -196,6 +196,17 @@ export interface OutputMismatch {
   readonly printed: readonly string[];
 }
 
+/** The index of the line that closes the call opened on line `k`. */
+function callEnd(lines: readonly string[], k: number): number {
+  let depth = 0;
+  for (let j = k; j < lines.length; j++) {
+    const code = lines[j]!.replace(/\/\/.*$/, '');
+    for (const c of code) depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+    if (depth <= 0) return j;
+  }
+  return k;
+}
+
 /**
  * Checks a run against the outputs its page shows: for every `console.*` call with a value
  * comment (see `expected-output.ts`), some print made from that call (a loop prints many)
@@ -207,18 +218,11 @@ export function outputMismatches(run: PageRun): OutputMismatch[] {
     const lines = block.code.split('\n');
     lines.forEach((line, k) => {
       if (!/\bconsole\.(log|info|warn|error)\s*\(/.test(line)) return;
-      // The comment is on the call's first line, or on the line that closes it.
-      let comment = trailingComment(line);
-      let depth = 0;
-      for (let j = k; comment === undefined && j < lines.length; j++) {
-        const code = lines[j]!.replace(/\/\/.*$/, '');
-        for (const c of code) depth += c === '(' ? 1 : c === ')' ? -1 : 0;
-        if (depth <= 0 && j > k) {
-          comment = trailingComment(lines[j]!);
-          break;
-        }
-        if (depth <= 0) break;
-      }
+      // The comment is on the call's first line, on the line that closes it, or alone on
+      // the line below (where a long output would not fit beside the call).
+      const end = callEnd(lines, k);
+      const below = /^\s*\/\/(.*)$/.exec(lines[end + 1] ?? '')?.[1];
+      const comment = trailingComment(line) ?? trailingComment(lines[end]!) ?? below;
       if (comment === undefined) return;
       const expected = expectedFromComment(comment);
       if (!expected) return;
