@@ -203,7 +203,7 @@ describe('makeJaxpr and typecheckJaxpr', () => {
     expect(jc.typecheckJaxpr(program.jaxpr).map((a) => a.shape)).toEqual([[2], [4, 2]]);
     expect(program.toString()).toMatch(/scan\[.*length=4.*\]/);
     expect(program.toString()).toMatch(
-      /scan\[.*\] a b\n\s+\{ lambda e:f32\[2\] f:f32\[2\]\. let\n\s+g:f32\[2\] = add e f/,
+      /scan\[.*\] c b\n\s+\{ lambda f:f32\[2\] g:f32\[2\]\. let\n\s+h:f32\[2\] = add f g/,
     );
   });
 
@@ -220,6 +220,27 @@ describe('makeJaxpr and typecheckJaxpr', () => {
       jt.array(0.5),
     );
     expect(Number(g.item())).toBeCloseTo(10 * Math.exp(0.5), 4);
+  });
+
+  it('a constant whose elements are all equal becomes a broadcast scalar', () => {
+    const zeros = jt.zeros([3, 4]);
+    const mixed = jt.array([0, -0, 0, 0]); // equal as numbers, not as bits
+    const f = (x: jt.Array) => [jt.maximum(x, zeros), jt.add(jt.reshape(x, [12]), 1), mixed];
+    const program = makeJaxpr(f)(jt.ones([3, 4]));
+    const text = program.toString();
+    expect(text).toMatch(/= broadcast_in_dim\[shape=\(3,4\) dims=\(\)\] a\n/);
+    expect(text).toMatch(/= broadcast_in_dim\[shape=\(12,\) dims=\(\)\] b\n/);
+    expect(program.consts.map((c) => c.shape)).toEqual([[], [], [4]]);
+    expect(jc.typecheckJaxpr(program.jaxpr).map((a) => a.shape)).toEqual([[3, 4], [12], [4]]);
+    const x = jt.array([
+      [-1, 2, -3, 4],
+      [5, -6, 7, -8],
+      [0, 1, -1, 2],
+    ]);
+    const [top, shifted, same] = jit(f)(x);
+    expect(top!.toArray()).toEqual(jt.maximum(x, 0).toArray());
+    expect(Array.from(shifted!.data())).toEqual(Array.from(x.data(), (v) => v + 1));
+    expect(Object.is(same!.data()[1], -0)).toBe(true);
   });
 
   it('typecheckJaxpr rejects unbound variables and wrong avals', () => {

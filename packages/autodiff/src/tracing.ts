@@ -1,5 +1,6 @@
 import * as jt from '@jute/tensor';
 import * as jc from '@jute/tensor/core';
+import { uniformConstsAsBroadcasts } from './uniform-consts';
 
 /**
  * What one tracing level records: equations, and the values from outside it that its
@@ -135,12 +136,19 @@ export function traceFlat(
       o instanceof JaxprTracer && o.trace.main === main ? o : trace.pure(jt.asArray(o)),
     );
     const outVars = outs.map((t) => trace.newVar(t));
-    const consts = [...recording.outside.keys()];
-    const constVars = [...recording.outside.values()].map((t) => trace.newVar(t));
-    const jaxpr: jc.Jaxpr = hoist
-      ? { constVars: [], inVars: [...constVars, ...inVars], eqns: recording.eqns, outs: outVars }
-      : { constVars, inVars, eqns: recording.eqns, outs: outVars };
-    return { jaxpr, consts };
+    const outside = [...recording.outside.keys()];
+    const outsideVars = [...recording.outside.values()].map((t) => trace.newVar(t));
+    if (hoist) {
+      // A body's outside values are operands of its equation: the enclosing trace owns them.
+      const jaxpr = { constVars: [], inVars: [...outsideVars, ...inVars], eqns: recording.eqns };
+      return { jaxpr: { ...jaxpr, outs: outVars }, consts: outside };
+    }
+    const { consts, constVars, eqns } = uniformConstsAsBroadcasts(
+      outside,
+      outsideVars,
+      recording.eqns,
+    );
+    return { jaxpr: { constVars, inVars, eqns, outs: outVars }, consts };
   });
 }
 
