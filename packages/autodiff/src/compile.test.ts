@@ -100,6 +100,26 @@ describe('fused float32 kernels', () => {
     expectNear(c[0]!, e[0]!);
   });
 
+  it('a broadcast scalar is recomputed by every group that reads it, never stored', () => {
+    const zeros = jt.zeros([16, 16]); // recorded as a scalar and a broadcast
+    const f = (x: jt.Array, y: jt.Array) => {
+      const a = jt.exp(jt.maximum(x, zeros));
+      const b = jt.matmul(a, y); // a step between the two groups
+      return [jt.where(jt.greater(b, 0), b, zeros), jt.matmul(zeros, y)];
+    };
+    const args = [f32(13, [16, 16]), f32(14, [16, 16])] as const;
+    const groups = fusedGroups(f, ...args).flatMap((s) => (s.kind === 'fused' ? [s.group] : []));
+    expect(groups.length).toBe(2);
+    for (const g of groups) {
+      expect(g.inputs.map((i) => i.pattern)).toContain('scalar');
+      expect(g.outputs.map((v) => v.aval.shape)).toEqual([[16, 16]]);
+    }
+    const [c, e] = both(f, ...args);
+    c.forEach((o, i) => {
+      expectNear(o, e[i]!, 1e-5);
+    });
+  });
+
   it('masks: comparisons, and/or/not, select, casts and bool outputs', () => {
     const masks = (x: jt.Array, y: jt.Array) => {
       const m = jt.logicalAnd(jt.greater(x, y), jt.logicalNot(jt.lessEqual(x, -0.5)));

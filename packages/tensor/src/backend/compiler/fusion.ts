@@ -196,10 +196,27 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       if (g !== undefined && g !== except) g.sealed = true;
     }
   };
+  // Broadcasts of values no group produces (a scalar constant, a row maximum) are not
+  // steps of their own: every group that reads one recomputes it (a register splat or
+  // an indexed load), and it is materialized only for other readers.
+  const lazy = new Map<Var, JaxprEqn>();
+  const materialized = new Set<JaxprEqn>();
+  const materialize = (v: Var) => {
+    const b = lazy.get(v);
+    if (b !== undefined && !materialized.has(b)) {
+      materialized.add(b);
+      order.push(b);
+    }
+  };
   for (const eqn of jaxpr.eqns) {
     if (!fusible(eqn)) {
+      eqn.inputs.forEach(materialize);
       seal(eqn);
       order.push(eqn);
+      continue;
+    }
+    if (eqn.prim === 'broadcast_in_dim' && !groupOf.has(eqn.inputs[0]!)) {
+      lazy.set(eqn.outs[0]!, eqn);
       continue;
     }
     const domain = sizeOf(eqn.outs[0]!.aval.shape);
@@ -220,19 +237,25 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       order.push(group);
     }
     seal(eqn, group);
+    for (const v of eqn.inputs) {
+      const b = lazy.get(v);
+      if (b !== undefined && !group.eqns.includes(b)) group.eqns.push(b);
+    }
     group.eqns.push(eqn);
     for (const v of eqn.outs) groupOf.set(v, group);
   }
+  jaxpr.outs.forEach(materialize);
   const readers = new Map<Var, number>();
   for (const eqn of jaxpr.eqns)
     for (const v of eqn.inputs) readers.set(v, (readers.get(v) ?? 0) + 1);
   const programOuts = new Set(jaxpr.outs);
+  const recomputed = new Set(lazy.keys());
   return order.map((item): Step => {
     if (!('domain' in item)) return { kind: 'eqn', eqn: item };
     if (item.eqns.length === 1 && item.eqns[0]!.prim !== 'broadcast_in_dim') {
       return { kind: 'eqn', eqn: item.eqns[0]! };
     }
-    return { kind: 'fused', group: finishGroup(item, readers, programOuts) };
+    return { kind: 'fused', group: finishGroup(item, readers, programOuts, recomputed) };
   });
 }
 
@@ -240,6 +263,7 @@ function finishGroup(
   g: Building,
   readers: ReadonlyMap<Var, number>,
   programOuts: ReadonlySet<Var>,
+  recomputed: ReadonlySet<Var>,
 ): FusedGroup {
   const produced = new Set(g.eqns.flatMap((e) => e.outs));
   const inner = new Map<Var, number>();
@@ -255,8 +279,10 @@ function finishGroup(
     }
   }
   // A value leaves the group when something outside reads it.
+  // (A recomputed broadcast never leaves: its other readers recompute or materialize it.)
   const outputs = [...produced].filter(
-    (v) => programOuts.has(v) || (readers.get(v) ?? 0) > (inner.get(v) ?? 0),
+    (v) =>
+      !recomputed.has(v) && (programOuts.has(v) || (readers.get(v) ?? 0) > (inner.get(v) ?? 0)),
   );
   return { domain: g.domain, eqns: g.eqns, inputs, outputs };
 }
