@@ -240,6 +240,29 @@ describe('wasm backend: im2col and col2im', () => {
     });
   });
 
+  it('share one memory with the elementwise kernels: growth by one leaves the other correct', () => {
+    const x = array([7, 150], 40);
+    expectMatch(run('wasm', 'neg', [x]), run('cpu', 'neg', [x])); // the elementwise views exist
+    const p = {
+      window: [3, 3],
+      strides: [1, 1],
+      padding: [
+        [1, 1],
+        [1, 1],
+      ] as [number, number][],
+      lhsDilation: [1, 1],
+      rhsDilation: [1, 1],
+    };
+    const shape = [64, 32, 32, 16]; // 9.4 M patch elements: the memory grows past 40 MB
+    const image = new Float32Array(64 * 32 * 32 * 16).fill(1);
+    const cols = new Float32Array(64 * 32 * 32 * 144);
+    expect(im2colF32(image, cols, shape, p)).toBe(true);
+    expect(cols[cols.length - 1]).toBe(0); // the bottom-right tap of the last pixel is padding
+    expect(cols[(33 * 144) | 0]).toBe(1);
+    expectMatch(run('wasm', 'neg', [x]), run('cpu', 'neg', [x]));
+    expectMatch(run('wasm', 'exp', [x]), run('cpu', 'exp', [x]), 2);
+  });
+
   it('run in WebAssembly where taps are contiguous rows, and decline where not', () => {
     const p = {
       window: [3, 3],

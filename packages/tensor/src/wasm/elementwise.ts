@@ -9,7 +9,7 @@ import {
   PAD_BYTES,
   type UnaryKernel,
 } from './elementwise-kernel';
-import { growMemory } from './memory';
+import { callingThreadMemory, growMemory } from './memory';
 
 /**
  * Float32 elementwise maps and reductions in WebAssembly SIMD, on the calling thread.
@@ -33,10 +33,7 @@ function createRuntime(): Runtime | null {
   try {
     // One probe module: an engine without SIMD rejects it.
     if (!WebAssembly.validate(buildElementwiseModule('add'))) return null;
-    const memory = new WebAssembly.Memory({
-      initial: 16,
-      maximum: ELEMENTWISE_MEMORY.maximumPages,
-    });
+    const memory = callingThreadMemory();
     return {
       memory,
       kernels: new Map(),
@@ -90,9 +87,10 @@ function checkLengths(op: string, arrays: readonly Data[]): void {
 const padded = (n: number, size: number) =>
   Math.ceil((n * size) / PAD_BYTES) * PAD_BYTES || PAD_BYTES;
 
-/** Makes the memory at least `bytes` long, refreshing the views when it grew. */
+/** Makes the memory at least `bytes` long, renewing the views when it grew (here or elsewhere). */
 function reserve(rt: Runtime, bytes: number): void {
-  if (!growMemory(rt.memory, bytes)) return;
+  growMemory(rt.memory, bytes);
+  if (rt.f32.buffer === rt.memory.buffer) return;
   rt.f32 = new Float32Array(rt.memory.buffer);
   rt.u8 = new Uint8Array(rt.memory.buffer);
 }

@@ -2,7 +2,7 @@ import type { FusedGroup } from '../backend/compiler/fusion';
 import { allocate, type TypedArray } from '../core/dtype';
 import { ELEMENTWISE_MEMORY, PAD_BYTES } from './elementwise-kernel';
 import { buildFusedModule, elementBytes, groupSignature } from './fused-kernel';
-import { growMemory } from './memory';
+import { callingThreadMemory, growMemory } from './memory';
 
 type Run = (...args: number[]) => void;
 
@@ -21,10 +21,7 @@ let runtime: FusedRuntime | undefined;
 
 function getRuntime(): FusedRuntime {
   if (runtime === undefined) {
-    const memory = new WebAssembly.Memory({
-      initial: 16,
-      maximum: ELEMENTWISE_MEMORY.maximumPages,
-    });
+    const memory = callingThreadMemory();
     runtime = { memory, kernels: new Map(), bytes: new Uint8Array(memory.buffer) };
   }
   return runtime;
@@ -62,7 +59,8 @@ export function fusedKernel(
   const args = [g.domain, ...offsets];
   // `into[k]`: a donated buffer to write output k into instead of a new one.
   return (inputs, into) => {
-    if (growMemory(rt.memory, total)) rt.bytes = new Uint8Array(rt.memory.buffer);
+    growMemory(rt.memory, total);
+    if (rt.bytes.buffer !== rt.memory.buffer) rt.bytes = new Uint8Array(rt.memory.buffer);
     const bytes = rt.bytes;
     inputs.forEach((x, k) => {
       bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), offsets[k]!);

@@ -1,3 +1,4 @@
+import { ELEMENTWISE_MEMORY } from './elementwise-kernel';
 import { FunctionBuilder, ModuleBuilder, ValType } from './emit';
 
 /**
@@ -7,8 +8,6 @@ import { FunctionBuilder, ModuleBuilder, ValType } from './emit';
  * remainder one by one. `add` does `dst += src` in float32, which rounds exactly as the
  * TypeScript loop does (a float32 sum computed in float64 and rounded once).
  */
-
-export const ROWS_MEMORY = { module: 'env', name: 'memory', maximumPages: 65536 } as const;
 
 const { i32 } = ValType;
 
@@ -60,13 +59,13 @@ function rows(add: boolean): FunctionBuilder {
   return f;
 }
 
-/** The module: `copy` and `add`, over one imported (non-shared) memory. */
+/** The module: `copy` and `add`, over the elementwise kernels' (non-shared) memory import. */
 export function buildRowsModule(): Uint8Array<ArrayBuffer> {
   const mod = new ModuleBuilder().importMemory({
-    module: ROWS_MEMORY.module,
-    name: ROWS_MEMORY.name,
+    module: ELEMENTWISE_MEMORY.module,
+    name: ELEMENTWISE_MEMORY.name,
     initial: 1,
-    maximum: ROWS_MEMORY.maximumPages,
+    maximum: ELEMENTWISE_MEMORY.maximumPages,
     shared: false,
   });
   mod.addFunction('copy', rows(false));

@@ -1,5 +1,6 @@
-import { growMemory } from './memory';
-import { buildRowsModule, ROWS_MEMORY } from './rows-kernel';
+import { ELEMENTWISE_MEMORY } from './elementwise-kernel';
+import { callingThreadMemory, growMemory } from './memory';
+import { buildRowsModule } from './rows-kernel';
 
 type Run = (src: number, dst: number, m: number, n: number, srcRow: number, dstRow: number) => void;
 
@@ -11,7 +12,7 @@ type Run = (src: number, dst: number, m: number, n: number, srcRow: number, dstR
 export interface RowsRuntime {
   readonly copy: Run;
   readonly add: Run;
-  /** A view of the whole memory; renewed when `reserve` grows it. */
+  /** A view of the whole memory, valid after `reserve` (another kernel may grow it). */
   readonly f32: Float32Array;
   /** Makes the memory at least `bytes` long. */
   reserve(bytes: number): void;
@@ -24,9 +25,9 @@ function createRuntime(): RowsRuntime | null {
   try {
     const bytes = buildRowsModule();
     if (!WebAssembly.validate(bytes)) return null;
-    const memory = new WebAssembly.Memory({ initial: 16, maximum: ROWS_MEMORY.maximumPages });
+    const memory = callingThreadMemory();
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      [ROWS_MEMORY.module]: { [ROWS_MEMORY.name]: memory },
+      [ELEMENTWISE_MEMORY.module]: { [ELEMENTWISE_MEMORY.name]: memory },
     });
     let f32 = new Float32Array(memory.buffer);
     return {
@@ -36,7 +37,8 @@ function createRuntime(): RowsRuntime | null {
         return f32;
       },
       reserve(need) {
-        if (growMemory(memory, need)) f32 = new Float32Array(memory.buffer);
+        growMemory(memory, need);
+        if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
       },
     };
   } catch {
