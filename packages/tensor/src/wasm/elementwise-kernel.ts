@@ -648,15 +648,19 @@ function buildFunction(kernel: ElementwiseKernel): F {
   }
 }
 
-/** The module of one kernel: imports the memory, exports `run`. */
-export function buildElementwiseModule(kernel: ElementwiseKernel): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder().importMemory({
+/** A module that imports the calling-thread kernels' (non-shared) memory. */
+export const callingThreadModule = (): ModuleBuilder =>
+  new ModuleBuilder().importMemory({
     module: ELEMENTWISE_MEMORY.module,
     name: ELEMENTWISE_MEMORY.name,
     initial: 1,
     maximum: ELEMENTWISE_MEMORY.maximumPages,
     shared: false,
   });
+
+/** The module of one kernel: imports the memory, exports `run`. */
+export function buildElementwiseModule(kernel: ElementwiseKernel): Uint8Array<ArrayBuffer> {
+  const mod = callingThreadModule();
   mod.addFunction('run', buildFunction(kernel));
   return mod.encode();
 }

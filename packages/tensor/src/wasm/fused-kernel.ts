@@ -6,12 +6,12 @@ import {
   type BinaryKernel,
   binaryBodies,
   type CompareKernel,
+  callingThreadModule,
   compareOps,
-  ELEMENTWISE_MEMORY,
   type UnaryKernel,
   unaryBodies,
 } from './elementwise-kernel';
-import { FunctionBuilder, ModuleBuilder, ValType } from './emit';
+import { FunctionBuilder, ValType } from './emit';
 
 const { i32, v128 } = ValType;
 type F = FunctionBuilder;
@@ -294,13 +294,7 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
       f.get(i).i32Const(4).i32Add().tee(i).get(end).i32LtU().brIf(0);
     });
   });
-  const mod = new ModuleBuilder().importMemory({
-    module: ELEMENTWISE_MEMORY.module,
-    name: ELEMENTWISE_MEMORY.name,
-    initial: 1,
-    maximum: ELEMENTWISE_MEMORY.maximumPages,
-    shared: false,
-  });
+  const mod = callingThreadModule();
   mod.addFunction('run', f);
   return mod.encode();
 }

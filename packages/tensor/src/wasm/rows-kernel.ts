@@ -1,5 +1,5 @@
-import { ELEMENTWISE_MEMORY } from './elementwise-kernel';
-import { FunctionBuilder, ModuleBuilder, ValType } from './emit';
+import { callingThreadModule } from './elementwise-kernel';
+import { FunctionBuilder, ValType } from './emit';
 
 /**
  * Generator of the row-block module behind im2col and col2im in WebAssembly: `copy` and
@@ -61,13 +61,7 @@ function rows(add: boolean): FunctionBuilder {
 
 /** The module: `copy` and `add`, over the elementwise kernels' (non-shared) memory import. */
 export function buildRowsModule(): Uint8Array<ArrayBuffer> {
-  const mod = new ModuleBuilder().importMemory({
-    module: ELEMENTWISE_MEMORY.module,
-    name: ELEMENTWISE_MEMORY.name,
-    initial: 1,
-    maximum: ELEMENTWISE_MEMORY.maximumPages,
-    shared: false,
-  });
+  const mod = callingThreadModule();
   mod.addFunction('copy', rows(false));
   mod.addFunction('add', rows(true));
   return mod.encode();
