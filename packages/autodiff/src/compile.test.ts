@@ -155,6 +155,58 @@ describe('fused float32 kernels', () => {
   });
 });
 
+describe('scan accumulators', () => {
+  const before = jt.getBackend();
+  afterEach(() => jt.setBackend(before));
+
+  it("a recurrent weight's gradient is one product after the loop, equal to the loop's sum", () => {
+    const rnn = (w: jt.Array, xs: jt.Array) => {
+      const step = (h: jt.Array, x: jt.Array): [jt.Array, jt.Array] => {
+        const next = jt.tanh(jt.add(jt.matmul(h, w), x));
+        return [next, next];
+      };
+      return jt.sum(jt.square(jt.scan(step, jt.zeros([4, 8]), xs)[1]));
+    };
+    const dw = (w: jt.Array, xs: jt.Array) => grad(rnn)(w, xs);
+    const args = [jt.mul(f32(15, [8, 8]), 0.3), f32(16, [6, 4, 8])] as const;
+    const program = makeJaxpr(dw)(...args);
+    const flat = {
+      ...program.jaxpr,
+      constVars: [],
+      inVars: [...program.jaxpr.constVars, ...program.jaxpr.inVars],
+    };
+    const scans = (j: jc.Jaxpr) =>
+      j.eqns.filter((e) => e.prim === 'scan').map((e) => (e.params as jc.ScanParams).numCarry);
+    const hoisted = jc.hoistScanAccumulators(flat);
+    // The backward scan loses its weight-gradient carry; a product contracting the steps follows.
+    const [fwd, bwd] = scans(flat);
+    expect(scans(hoisted)).toEqual([fwd, bwd! - 1]);
+    const lastScan = hoisted.eqns.map((e) => e.prim).lastIndexOf('scan');
+    const total = hoisted.eqns.slice(lastScan).find((e) => e.prim === 'dot_general')!;
+    const contract = (total.params as jc.PrimitiveParams['dot_general']).contract;
+    expect(contract.map((d) => d[0])).toEqual([0, 0]);
+    expect(jc.typecheckJaxpr(hoisted).map((a) => a.shape)).toEqual([[8, 8]]);
+    // Against the loop unrolled by hand, differentiated eagerly on the TypeScript backend.
+    const unrolled = (w: jt.Array, xs: jt.Array) => {
+      let h = jt.zeros([4, 8]);
+      let loss = jt.array(0);
+      for (let t = 0; t < 6; t++) {
+        h = jt.tanh(
+          jt.add(jt.matmul(h, w), jt.reshape(jt.slice(xs, [t, 0, 0], [t + 1, 4, 8]), [4, 8])),
+        );
+        loss = jt.add(loss, jt.sum(jt.square(h)));
+      }
+      return loss;
+    };
+    jt.setBackend(jt.cpuBackend);
+    const want = grad(unrolled)(...args);
+    for (const backend of [jt.wasmBackend(), jt.cpuBackend]) {
+      jt.setBackend(backend);
+      expectNear(jit(dw)(...args), want, 1e-5);
+    }
+  });
+});
+
 describe('donated inputs', () => {
   const before = jt.getBackend();
   afterEach(() => jt.setBackend(before));

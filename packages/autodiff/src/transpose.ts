@@ -258,11 +258,11 @@ function transposeScan(cts: jt.Array[], inputs: In[], p: jc.ScanParams): Tangent
     const ctCarry = args.slice(nrc + nlc, nrc + nlc + nk);
     const rx = args.slice(nrc + nlc + nk, nrc + nlc + nk + nrx);
     const ctY = args.slice(nrc + nlc + nk + nrx);
-    const inCts = backwardPass(linBody, [...rc, ...rx], [...ctCarry, ...ctY]).map(
-      (c, i) => c ?? zerosOf(linBody.inVars[i]!.aval),
-    );
+    const reached = backwardPass(linBody, [...rc, ...rx], [...ctCarry, ...ctY]);
+    const inCts = reached.map((c, i) => c ?? zerosOf(linBody.inVars[i]!.aval));
     return [
-      ...acc.map((a, i) => jt.add(a, inCts[i]!)),
+      // A constant no cotangent reaches keeps its sum: no zeros added at every step.
+      ...acc.map((a, i) => (reached[i] === null ? a : jt.add(a, reached[i]!))),
       ...inCts.slice(nlc, nlc + nk),
       ...inCts.slice(nlc + nk),
     ];

@@ -14,6 +14,7 @@ export {
   type Step,
 } from './backend/compiler/fusion';
 export { compileProgram, type FusedRunner } from './backend/compiler/program';
+export { hoistScanAccumulators } from './backend/compiler/scan-accumulators';
 export { simplify } from './backend/compiler/simplify';
 export { evalShape, traceClosure } from './core/abstract-trace';
 export { Array, ConcreteArray } from './core/array';

@@ -7,6 +7,7 @@ import { evalPrimitive } from '../../core/eval';
 import type { Jaxpr, JaxprEqn, Var } from '../../core/jaxpr';
 import type { AbstractValue, Primitive } from '../../core/primitives';
 import { type FusedGroup, planFusion, type Step } from './fusion';
+import { hoistScanAccumulators } from './scan-accumulators';
 import { simplify } from './simplify';
 
 const CONTROL: ReadonlySet<Primitive> = new Set<Primitive>([
@@ -36,7 +37,7 @@ export function compileProgram(
   fused?: FusedRunner,
   donated: readonly boolean[] = [],
 ): Program {
-  const program = simplify(jaxpr);
+  const program = simplify(hoistScanAccumulators(jaxpr));
   const steps: Step[] = fused
     ? planFusion(program)
     : program.eqns.map((eqn) => ({ kind: 'eqn', eqn }));
