@@ -1,4 +1,4 @@
-import { allocate, type DType, type TypedArray } from './dtype';
+import { allocate, type TypedArray } from './dtype';
 import { erf } from './erf';
 import type { RandomSampleParams } from './primitives';
 
