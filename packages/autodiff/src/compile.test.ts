@@ -265,6 +265,49 @@ describe('donated inputs', () => {
   });
 });
 
+describe('donated arrays are deleted', () => {
+  const before = jt.getBackend();
+  afterEach(() => jt.setBackend(before));
+
+  it('reading a donated input after the call throws, on every backend', () => {
+    const halve = (p: { w: jt.Array }) => ({ w: jt.mul(p.w, 0.5) });
+    for (const backend of [jt.wasmBackend(), jt.cpuBackend]) {
+      jt.setBackend(backend);
+      const step = jit(halve, { donateArgnums: [0] });
+      const p = { w: jt.array([2, 4, 6, 8]) };
+      const next = step(p);
+      expect(Array.from(next.w.data())).toEqual([1, 2, 3, 4]);
+      expect(p.w.isDeleted()).toBe(true);
+      expect(next.w.isDeleted()).toBe(false);
+      expect(p.w.shape).toEqual([4]);
+      expect(() => p.w.data()).toThrow(jt.DeletedArrayError);
+      expect(() => p.w.toArray()).toThrow(/donated to jit\(halve\)/);
+      expect(() => jt.add(p.w, 1)).toThrow(jt.DeletedArrayError);
+      expect(String(p.w)).toBe('Array(float32[4], deleted: donated to jit(halve))');
+    }
+  });
+
+  it('an input the call returns, an undonated input and a call inside grad stay live', () => {
+    jt.setBackend(jt.wasmBackend());
+    const f = jit((x: jt.Array, y: jt.Array) => [x, jt.mul(x, y)] as const, {
+      donateArgnums: [0],
+    });
+    const x = jt.array([1, 2]);
+    const y = jt.array([3, 4]);
+    const [same, product] = f(x, y);
+    expect(same.isDeleted()).toBe(false);
+    expect(Array.from(same.data())).toEqual([1, 2]);
+    expect(Array.from(product.data())).toEqual([3, 8]);
+    expect(y.isDeleted()).toBe(false);
+
+    const scale = jit((w: jt.Array, v: jt.Array) => jt.sum(jt.mul(w, v)), { donateArgnums: [0] });
+    const w = jt.array([5, 6]);
+    const dv = grad((v: jt.Array) => scale(w, v))(jt.array([1, 1]));
+    expect(Array.from(dv.data())).toEqual([5, 6]);
+    expect(w.isDeleted()).toBe(false);
+  });
+});
+
 describe('recycled intermediates', () => {
   const before = jt.getBackend();
   afterEach(() => jt.setBackend(before));

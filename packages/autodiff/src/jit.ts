@@ -12,7 +12,8 @@ export interface JitOptions {
   /**
    * Positions of arguments whose buffers the caller gives up (JAX's `donate_argnums`):
    * a backend may write the outputs into them, so `params ← params − lr·update` needs
-   * no new memory. A donated array must not be used after the call.
+   * no new memory. A donated array is deleted by the call: reading it afterwards throws
+   * a `DeletedArrayError` (`x.isDeleted()` tells).
    */
   donateArgnums?: readonly number[];
 }
@@ -135,10 +136,32 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
       name,
       donated: compiled.donated,
     });
+    deleteDonatedLeaves(leaves, compiled.donated.slice(compiled.consts.length), outs, name);
     return jt.tree.unflatten(compiled.outDef, outs);
   };
   Object.defineProperty(jitted, 'name', { value: `jit(${name})` });
   return jitted as F;
+}
+
+/**
+ * After a call the backend ran, marks the donated arrays deleted, as JAX does: the
+ * program may have written its outputs into their memory. An array the call also
+ * returns stays live. A call inside a transform donates nothing and deletes nothing;
+ * nor does one whose outputs live on a device (WebGPU does not reuse donated buffers).
+ */
+function deleteDonatedLeaves(
+  leaves: readonly jt.Array[],
+  donated: readonly boolean[],
+  outs: readonly jt.Array[],
+  name: string,
+): void {
+  // Traced outputs: the call ran inside a transform, with nothing donated.
+  if (!outs.every((o) => o instanceof jc.ConcreteArray)) return;
+  leaves.forEach((leaf, i) => {
+    if (donated[i] && leaf instanceof jc.ConcreteArray && !outs.includes(leaf)) {
+      jc.deleteDonated(leaf, `jit(${name})`);
+    }
+  });
 }
 
 /** A traced program: its jaxpr, the constants it reads and its output structure. */

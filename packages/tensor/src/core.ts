@@ -17,7 +17,7 @@ export { compileProgram, type FusedRunner } from './backend/compiler/program';
 export { hoistScanAccumulators } from './backend/compiler/scan-accumulators';
 export { simplify } from './backend/compiler/simplify';
 export { evalShape, traceClosure } from './core/abstract-trace';
-export { Array, ConcreteArray } from './core/array';
+export { Array, ConcreteArray, deleteDonated } from './core/array';
 export type {
   Backend,
   CompileOptions,

@@ -41,6 +41,7 @@ export { type Config, config } from './core/config';
 export { type DType, isFloat, promoteTypes, type TypedArray } from './core/dtype';
 export {
   ConcretizationError,
+  DeletedArrayError,
   DTypeError,
   FloatingPointError,
   fmtShape,

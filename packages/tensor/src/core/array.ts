@@ -1,5 +1,5 @@
 import type { DType, TypedArray } from './dtype';
-import { JuteError, TraceError } from './errors';
+import { DeletedArrayError, fmtShape, JuteError, TraceError } from './errors';
 import { formatArray, toNested } from './format';
 import { type Shape, sizeOf } from './shape';
 
@@ -117,6 +117,14 @@ export abstract class Array {
 
   /** A fresh copy of the elements in row-major order. */
   abstract data(): TypedArray;
+
+  /**
+   * Whether the array was donated to a jitted call (`donateArgnums`), after which its
+   * values cannot be read (JAX's `is_deleted`).
+   */
+  isDeleted(): boolean {
+    return false;
+  }
 
   /**
    * The elements, once they are computed. On the CPU and WebAssembly backends this
@@ -296,9 +304,25 @@ export abstract class Array {
   }
 }
 
+let markDonated: (x: ConcreteArray, to: string) => void;
+
+/**
+ * Marks `x` deleted after a jitted call took its memory (`donateArgnums`): reading it
+ * later throws a `DeletedArrayError` naming `to`, instead of returning whatever the call
+ * wrote there. Its shape and dtype stay readable.
+ */
+export const deleteDonated = (x: ConcreteArray, to: string): void => markDonated(x, to);
+
 /** An array that holds its data in a backend buffer (row-major, contiguous). */
 export class ConcreteArray extends Array {
   readonly #buffer: TypedArray;
+  /** The jitted function this array was donated to, once it was. */
+  #donatedTo: string | undefined;
+  static {
+    markDonated = (x, to) => {
+      x.#donatedTo = to;
+    };
+  }
   constructor(
     buffer: TypedArray,
     readonly shape: Shape,
@@ -313,10 +337,25 @@ export class ConcreteArray extends Array {
    * (WebGPU) can refuse a synchronous read with an error that names `dataAsync`.
    */
   get buffer(): TypedArray {
+    if (this.#donatedTo !== undefined) {
+      throw new DeletedArrayError(
+        `this ${this.dtype}${fmtShape(this.shape)} array was donated to ${this.#donatedTo} ` +
+          '(donateArgnums) and may hold its outputs now; use the values the call returned',
+      );
+    }
     return this.#buffer;
   }
 
   data(): TypedArray {
     return this.buffer.slice();
+  }
+
+  override isDeleted(): boolean {
+    return this.#donatedTo !== undefined;
+  }
+
+  override toString(): string {
+    if (this.#donatedTo === undefined) return super.toString();
+    return `Array(${this.dtype}${fmtShape(this.shape)}, deleted: donated to ${this.#donatedTo})`;
   }
 }

@@ -35,6 +35,14 @@ export class ConcretizationError extends TraceError {
 }
 
 /**
+ * An array was read after it was donated to a jitted call (`donateArgnums`): its memory
+ * may already hold the call's outputs. Use the outputs instead, as in JAX.
+ */
+export class DeletedArrayError extends TraceError {
+  override name = 'DeletedArrayError';
+}
+
+/**
  * With `jt.config.debugNans` on, a primitive produced a NaN. The message names the
  * primitive, its input and output shapes and the user's call site (as JAX's
  * `FloatingPointError` under `jax_debug_nans`).
