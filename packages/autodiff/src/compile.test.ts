@@ -68,6 +68,96 @@ describe('fused float32 kernels', () => {
     expectNear(c[0]!, e[0]!, 1e-6);
   });
 
+  it("reductions of a group's values fold into its pass: rows, columns, middle axes, all", () => {
+    const folds = (x: jt.Array, y: jt.Array) => {
+      const p = jt.mul(jt.tanh(x), y);
+      return [
+        jt.sum(p, { axis: -1 }), // rows
+        jt.max(p, { axis: -1 }),
+        jt.sum(p, { axis: 0 }), // columns
+        jt.max(p, { axis: [0, 1] }),
+        jt.sum(p, { axis: 1 }), // a middle axis: runs of 12 results, each walked 5 times
+        jt.max(p, { axis: 1 }),
+        jt.sum(jt.square(p)), // the whole array, of a value the group does not return
+      ];
+    };
+    const args = [f32(20, [6, 5, 12]), f32(21, [6, 5, 12])] as const;
+    const steps = fusedGroups(folds, ...args);
+    expect(steps.length).toBe(1);
+    const g = steps[0]!.kind === 'fused' ? steps[0]!.group : undefined;
+    expect(g?.reductions.map((r) => [r.eqn.prim, r.layout, r.size, r.inner])).toEqual([
+      ['reduce_sum', 'rows', 30, 1],
+      ['reduce_max', 'rows', 30, 1],
+      ['reduce_sum', 'cols', 60, 60],
+      ['reduce_max', 'cols', 12, 12],
+      ['reduce_sum', 'cols', 72, 12],
+      ['reduce_max', 'cols', 72, 12],
+      ['reduce_sum', 'rows', 1, 1],
+    ]);
+    // Only the results leave the kernel: the product and its square stay in registers.
+    expect(g?.outputs.map((v) => v.aval.shape)).toEqual([
+      [6, 5],
+      [6, 5],
+      [5, 12],
+      [12],
+      [6, 12],
+      [6, 12],
+      [],
+    ]);
+    const [c, e] = both(folds, ...args);
+    c.forEach((o, i) => {
+      expectNear(o, e[i]!, 1e-6);
+    });
+  });
+
+  it("folded maxima keep the eager kernels' ties, signed zeros and NaN; sums round once", () => {
+    const folds = (x: jt.Array) => {
+      const y = jt.mul(x, 1); // a group value, so the reductions fold
+      const z = jt.mul(jt.reshape(x, [2, 4, 8]), 1); // [2, 4, 8]: a middle axis
+      return [
+        jt.max(y, { axis: 1 }),
+        jt.max(y, { axis: 0 }),
+        jt.sum(y, { axis: 0 }),
+        jt.max(z, { axis: 1 }),
+        jt.sum(z, { axis: 1 }),
+      ];
+    };
+    // Column 0 and row 0: -0 before +0 (the first maximal element wins); a NaN in row 2
+    // and column 5; large and small terms whose float32 running sum would lose the small.
+    const v = new Float32Array(8 * 8).map((_, i) => ((i * 37) % 11) - 5);
+    v.set([-0, 0, -0, 0, -0, 0, -0, 0], 0);
+    v[8] = 0;
+    v[16 + 5] = Number.NaN;
+    v.set([1e8, 1, 1, 1, 1, 1, 1, 1], 24);
+    v.set([-1e8, 1, 1, 1, 1, 1, 1, 1], 32);
+    const x = jt.array(v, { shape: [8, 8] });
+    const steps = fusedGroups(folds, x);
+    expect(steps.flatMap((st) => (st.kind === 'fused' ? st.group.reductions : [])).length).toBe(5);
+    const [c, e] = both(folds, x);
+    for (let k = 0; k < 5; k++) {
+      const [got, want] = [c[k]!.data(), e[k]!.data()];
+      want.forEach((w, i) => {
+        expect(Object.is(got[i], w) || (Number.isNaN(got[i]) && Number.isNaN(w))).toBe(true);
+      });
+    }
+  });
+
+  it('reductions stay steps of their own where a pass cannot fold them', () => {
+    const f = (x: jt.Array) => {
+      const p = jt.exp(x);
+      // Reduced axes between kept ones; rows of 6 (not whole vectors); an operand no
+      // group computes.
+      return [jt.sum(p, { axis: 1 }), jt.sum(jt.reshape(p, [20, 6]), { axis: 1 }), jt.sum(x)];
+    };
+    const x = f32(22, [4, 5, 6]);
+    const steps = fusedGroups(f, x);
+    expect(steps.flatMap((s) => (s.kind === 'fused' ? s.group.reductions : []))).toEqual([]);
+    const [c, e] = both(f, x);
+    c.forEach((o, i) => {
+      expectNear(o, e[i]!, 1e-6);
+    });
+  });
+
   it('max pooling and its gradient: window maxima read by a middle-axis broadcast', () => {
     // Non-overlapping 2×2 pooling, so the window axis sits between pixels and channels.
     const pool = (x: jt.Array) => jt.sum(jt.square(jt.maxPool(x, { window: [2, 2] })));

@@ -9,6 +9,7 @@
 export {
   type FusedGroup,
   type FusedInput,
+  type FusedReduction,
   type LoadPattern,
   planFusion,
   type Step,

@@ -412,7 +412,7 @@ function buildSelect(): F {
 }
 
 /** `acc = v > acc || v != v ? v : acc` per lane, for f32x4 locals. */
-function maxStepX4(f: F, v: number, acc: number): void {
+export function maxStepX4(f: F, v: number, acc: number): void {
   f.get(v).get(acc).get(v).get(acc).f32x4Gt().get(v).get(v).f32x4Ne().v128Or();
   f.v128Bitselect().set(acc);
 }
@@ -421,7 +421,7 @@ const SWAP_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const SWAP_PAIRS = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
 
 /** Pushes the f32 `v > best || v != v ? v : best` (the TS kernels' max step). */
-function maxStep(f: F, v: number, best: number): void {
+export function maxStep(f: F, v: number, best: number): void {
   f.get(v).get(best).get(v).get(best).f32Gt().get(v).get(v).f32Ne().i32Or().select();
 }
 

@@ -1,4 +1,4 @@
-import type { FusedGroup, LoadPattern } from '../backend/compiler/fusion';
+import type { FusedGroup, FusedReduction, LoadPattern } from '../backend/compiler/fusion';
 import { inputPattern } from '../backend/compiler/fusion';
 import type { Var } from '../core/jaxpr';
 import type { Primitive } from '../core/primitives';
@@ -8,12 +8,14 @@ import {
   type CompareKernel,
   callingThreadModule,
   compareOps,
+  maxStep,
+  maxStepX4,
   type UnaryKernel,
   unaryBodies,
 } from './elementwise-kernel';
 import { FunctionBuilder, ValType } from './emit';
 
-const { i32, v128 } = ValType;
+const { i32, f32, v128 } = ValType;
 type F = FunctionBuilder;
 
 // SIMD and memory opcodes the shared emitter has no method for.
@@ -80,7 +82,11 @@ export function groupSignature(g: FusedGroup): string {
           : '';
     return `${e.outs.map(name).join(',')}=${e.prim}[${params}](${e.inputs.map(name).join(',')})`;
   });
-  return `${g.domain}|${ins.join(';')}|${body.join(';')}|${g.outputs.map(name).join(',')}`;
+  const folds = g.reductions.map(
+    (r) =>
+      `${name(r.eqn.outs[0]!)}=${r.eqn.prim}:${r.layout}:${r.size}:${r.inner}(${name(r.eqn.inputs[0]!)})`,
+  );
+  return `${g.domain}|${ins.join(';')}|${body.join(';')}|${folds.join(';')}|${g.outputs.map(name).join(',')}`;
 }
 
 /** Bytes one element of `v` takes in kernel memory (bool: one byte). */
@@ -103,13 +109,24 @@ interface InputState {
   readonly splat?: number;
 }
 
+/** Bytes of float64 scratch a reduction needs beside its result (a column sum's partials). */
+export const reductionScratchBytes = (r: FusedReduction): number =>
+  r.layout === 'cols' && r.eqn.prim === 'reduce_sum' ? r.size * 8 : 0;
+
 /**
- * The WebAssembly module of a fused group: `run(n, in0, ..., out0, ...)` over byte
- * addresses of whole arrays (padded to 16 bytes), four elements per step.
+ * The WebAssembly module of a fused group: `run(n, in0, ..., out0, ..., scratch0, ...)`
+ * over byte addresses of whole arrays (padded to 16 bytes), four elements per step; one
+ * scratch address per reduction that needs one (`reductionScratchBytes`).
  */
 export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
   const nIn = g.inputs.length;
-  const f = new FunctionBuilder([i32, ...g.inputs.map(() => i32), ...g.outputs.map(() => i32)]);
+  const nScratch = g.reductions.filter((r) => reductionScratchBytes(r) > 0).length;
+  const f = new FunctionBuilder([
+    i32,
+    ...g.inputs.map(() => i32),
+    ...g.outputs.map(() => i32),
+    ...Array.from({ length: nScratch }, () => i32),
+  ]);
   const n = 0;
   const states: InputState[] = g.inputs.map((input, k) => {
     const ptr = 1 + k;
@@ -154,6 +171,12 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
     return { ptr, pattern: 'full', bool };
   });
   const outPtrs = g.outputs.map((_, k) => 1 + nIn + k);
+  const nValues = g.outputs.length - g.reductions.length;
+  let nextScratch = 1 + nIn + g.outputs.length;
+  const folds = g.reductions.map((r, k) => {
+    const scratch = reductionScratchBytes(r) > 0 ? nextScratch++ : undefined;
+    return startFold(f, r, g.domain, outPtrs[nValues + k]!, scratch);
+  });
   const i = f.local(i32);
   const values = new Map<Var, number>();
   const loaded = new Map<string, number>();
@@ -235,7 +258,10 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
         f.set(out);
         values.set(eqn.outs[0]!, out);
       }
-      g.outputs.forEach((v, k) => {
+      g.reductions.forEach((r, k) => {
+        folds[k]!.step(values.get(r.eqn.inputs[0]!)!);
+      });
+      g.outputs.slice(0, nValues).forEach((v, k) => {
         const ptr = outPtrs[k]!;
         const local = values.get(v)!;
         if (isBool(v)) {
@@ -294,12 +320,172 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
       f.get(i).i32Const(4).i32Add().tee(i).get(end).i32LtU().brIf(0);
     });
   });
+  for (const fold of folds) fold.finish();
   const mod = callingThreadModule();
   mod.addFunction('run', f);
   return mod.encode();
 }
 
 const sizeOfVar = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
+
+/** Stores the f32 `value` (a local) into `count` floats from the address in `ptr`. */
+function fill(f: F, ptr: number, count: number, value: number): void {
+  const at = f.local(i32);
+  const end = f.local(i32);
+  f.get(ptr)
+    .set(at)
+    .get(ptr)
+    .i32Const(count * 4)
+    .i32Add()
+    .set(end);
+  f.block(() => {
+    f.loop(() => {
+      f.get(at).get(end).i32LtU().i32Eqz().brIf(1);
+      f.get(at).get(value).f32x4Splat().v128Store();
+      f.get(at).i32Const(16).i32Add().set(at).br(0);
+    });
+  });
+}
+
+/**
+ * Code of one folded reduction: its set-up (emitted now, before the loop), `step` (per
+ * vector of the operand, inside the loop) and `finish` (after it). Folds follow the eager
+ * WebAssembly kernels, so results match them: row sums in two float64x2 partial sums,
+ * column sums in a float64 row, maxima with the TypeScript kernels' step (first maximal
+ * element wins, NaN propagates) in element order.
+ */
+function startFold(
+  f: F,
+  r: FusedReduction,
+  domain: number,
+  out: number,
+  scratch: number | undefined,
+): { step: (v: number) => void; finish: () => void } {
+  const sum = r.eqn.prim === 'reduce_sum';
+  const noop = () => {};
+  if (r.layout === 'rows') {
+    const inner = domain / r.size;
+    const count = f.local(i32);
+    // After each vector: at a row's end, `store` writes its result; then on to the next.
+    const endRow = (store: () => void) => {
+      f.get(count).i32Const(4).i32Add().tee(count).i32Const(inner).raw(0x46); // i32.eq
+      f.ifThen(() => {
+        store();
+        f.get(out).i32Const(4).i32Add().set(out);
+        f.i32Const(0).set(count);
+      });
+    };
+    if (sum) {
+      const [acc0, acc1, high] = [f.local(v128), f.local(v128), f.local(v128)];
+      return {
+        step: (v) => {
+          f.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
+          f.get(v)
+            .get(v)
+            .i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+          f.f64x2PromoteLowF32x4().set(high);
+          f.get(acc1).get(high).f64x2Add().set(acc1);
+          endRow(() => {
+            f.get(acc0).get(acc1).f64x2Add().set(acc0);
+            f.get(out).get(acc0).f64x2ExtractLane(0).get(acc0).f64x2ExtractLane(1).f64Add();
+            f.f32DemoteF64().f32Store();
+            f.v128Zero().set(acc0).v128Zero().set(acc1);
+          });
+        },
+        finish: noop,
+      };
+    }
+    const [best, lane] = [f.local(f32), f.local(f32)];
+    f.f32Const(Number.NEGATIVE_INFINITY).set(best);
+    return {
+      step: (v) => {
+        for (let l = 0; l < 4; l++) {
+          f.get(v).f32x4ExtractLane(l).set(lane);
+          maxStep(f, lane, best);
+          f.set(best);
+        }
+        endRow(() => {
+          f.get(out).get(best).f32Store();
+          f.f32Const(Number.NEGATIVE_INFINITY).set(best);
+        });
+      },
+      finish: noop,
+    };
+  }
+  // Columns: the results (or their float64 partials) are read, updated and written back
+  // at every vector; after a run of `inner` results the walk goes back to the run's start,
+  // and on to the next run once it has been walked `domain / size` times.
+  const [at, start, count, repeat] = [f.local(i32), f.local(i32), f.local(i32), f.local(i32)];
+  const row = sum ? scratch! : out;
+  const init = f.local(f32);
+  f.f32Const(sum ? 0 : Number.NEGATIVE_INFINITY).set(init);
+  // A float64 zero is all zero bits, as two float32 zeros are.
+  fill(f, row, sum ? r.size * 2 : r.size, init);
+  f.get(row).tee(at).set(start);
+  const acc = f.local(v128);
+  const advance = (bytes: number) => {
+    f.get(at).i32Const(bytes).i32Add().set(at);
+    f.get(count).i32Const(4).i32Add().tee(count).i32Const(r.inner).raw(0x46); // i32.eq
+    f.ifThen(() => {
+      f.i32Const(0).set(count);
+      f.get(repeat)
+        .i32Const(1)
+        .i32Add()
+        .tee(repeat)
+        .i32Const(domain / r.size)
+        .raw(0x46);
+      f.ifThen(
+        () => {
+          f.i32Const(0).set(repeat);
+          f.get(at).set(start);
+        },
+        () => {
+          f.get(start).set(at);
+        },
+      );
+    });
+  };
+  if (sum) {
+    const high = f.local(v128);
+    return {
+      step: (v) => {
+        f.get(at).get(at).v128Load().get(v).f64x2PromoteLowF32x4().f64x2Add().v128Store();
+        f.get(v).get(v).i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+        f.f64x2PromoteLowF32x4().set(high);
+        f.get(at).get(at).v128Load(16).get(high).f64x2Add().v128Store(16);
+        advance(32);
+      },
+      finish: () => {
+        // Round the float64 sums into the results.
+        const [q, o, end] = [f.local(i32), f.local(i32), f.local(i32)];
+        f.get(scratch!)
+          .tee(q)
+          .i32Const(r.size * 8)
+          .i32Add()
+          .set(end)
+          .get(out)
+          .set(o);
+        f.block(() => {
+          f.loop(() => {
+            f.get(q).get(end).i32LtU().i32Eqz().brIf(1);
+            f.get(o).get(q).f64Load().f32DemoteF64().f32Store();
+            f.get(q).i32Const(8).i32Add().set(q);
+            f.get(o).i32Const(4).i32Add().set(o).br(0);
+          });
+        });
+      },
+    };
+  }
+  return {
+    step: (v) => {
+      f.get(at).v128Load().set(acc);
+      maxStepX4(f, v, acc);
+      f.get(at).get(acc).v128Store();
+      advance(16);
+    },
+    finish: noop,
+  };
+}
 
 /**
  * Steps a `middle:inner:repeats` input by one vector: along its current run of `inner`

@@ -1,7 +1,13 @@
 import type { FusedGroup } from '../backend/compiler/fusion';
 import { allocate, type TypedArray } from '../core/dtype';
+import type { Var } from '../core/jaxpr';
 import { ELEMENTWISE_MEMORY, PAD_BYTES } from './elementwise-kernel';
-import { buildFusedModule, elementBytes, groupSignature } from './fused-kernel';
+import {
+  buildFusedModule,
+  elementBytes,
+  groupSignature,
+  reductionScratchBytes,
+} from './fused-kernel';
 import { callingThreadMemory, growMemory } from './memory';
 
 type Run = (...args: number[]) => void;
@@ -44,9 +50,11 @@ export function fusedKernel(
     run = instance.exports.run as Run;
     rt.kernels.set(key, run);
   }
+  const elements = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
   const sizes = [
-    ...g.inputs.map((i) => i.v.aval.shape.reduce((a, d) => a * d, 1) * elementBytes(i.v)),
-    ...g.outputs.map((v) => g.domain * elementBytes(v)),
+    ...g.inputs.map((i) => elements(i.v) * elementBytes(i.v)),
+    ...g.outputs.map((v) => elements(v) * elementBytes(v)),
+    ...g.reductions.map(reductionScratchBytes).filter((b) => b > 0),
   ];
   const offsets: number[] = [];
   let total = 0;
@@ -54,7 +62,7 @@ export function fusedKernel(
     offsets.push(total);
     total += padded(s);
   }
-  const outOffsets = offsets.slice(g.inputs.length);
+  const outOffsets = offsets.slice(g.inputs.length, g.inputs.length + g.outputs.length);
   const kernel = run;
   const args = [g.domain, ...offsets];
   // `into[k]`: a donated buffer to write output k into instead of a new one.
@@ -67,7 +75,7 @@ export function fusedKernel(
     });
     kernel(...args);
     return g.outputs.map((v, k) => {
-      const out = into?.[k] ?? allocate(v.aval.dtype, g.domain, false);
+      const out = into?.[k] ?? allocate(v.aval.dtype, elements(v), false);
       const at = outOffsets[k]!;
       new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(
         bytes.subarray(at, at + out.byteLength),

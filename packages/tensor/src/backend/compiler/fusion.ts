@@ -20,6 +20,23 @@ export interface FusedInput {
 }
 
 /**
+ * A `reduce_sum` or `reduce_max` of a value the group computes, folded in the same pass
+ * (the value itself need not reach memory). `rows`: the reduced axes trail the kept ones,
+ * so each result folds a run of `domain / size` consecutive elements (a softmax's sum).
+ * `cols`: kept axes follow the reduced ones, so the results come in runs of `inner`
+ * consecutive ones, each run walked `domain / size` times over before the next (a bias
+ * gradient, with one run; a pooling window's sum).
+ */
+export interface FusedReduction {
+  readonly eqn: JaxprEqn;
+  readonly layout: 'rows' | 'cols';
+  /** Number of results. */
+  readonly size: number;
+  /** cols: results per run (the kept axes after the reduced ones); rows: 1. */
+  readonly inner: number;
+}
+
+/**
  * Elementwise equations over one domain (number of elements) that run as one kernel:
  * intermediate values live in registers and never reach memory.
  */
@@ -27,7 +44,12 @@ export interface FusedGroup {
   readonly domain: number;
   readonly eqns: readonly JaxprEqn[];
   readonly inputs: readonly FusedInput[];
-  /** Values the rest of the program reads (in the order the kernel writes them). */
+  /** Reductions folded into the pass; they run after every equation of `eqns`. */
+  readonly reductions: readonly FusedReduction[];
+  /**
+   * Values the rest of the program reads, in the order the kernel writes them: values of
+   * `eqns` (`domain` elements each), then one result per reduction, in order.
+   */
   readonly outputs: readonly Var[];
 }
 
@@ -132,6 +154,29 @@ function middlePattern(
   return `middle:${inner}:${middle}`;
 }
 
+/**
+ * How a float32 `reduce_sum`/`reduce_max` over `axes` of `shape` folds into a pass over
+ * the operand in row-major order, or undefined when it cannot (reduced axes that are not
+ * one block, nothing reduced, or runs that break inside a four-lane vector).
+ */
+export function reductionLayout(
+  shape: readonly number[],
+  axes: readonly number[],
+): Pick<FusedReduction, 'layout' | 'size' | 'inner'> | undefined {
+  // Size-1 axes are neither reduced nor kept in any way that matters.
+  const reduced = shape.flatMap((d, i) => (d !== 1 && axes.includes(i) ? [i] : []));
+  if (reduced.length === 0) return undefined;
+  const [first, last] = [reduced[0]!, reduced[reduced.length - 1]!];
+  if (shape.some((d, i) => d !== 1 && i > first && i < last && !axes.includes(i))) {
+    return undefined;
+  }
+  const size = sizeOf(shape.filter((_, i) => !axes.includes(i)));
+  const inner = sizeOf(shape.slice(last + 1));
+  if (inner === 1)
+    return (sizeOf(shape) / size) % 4 === 0 ? { layout: 'rows', size, inner } : undefined;
+  return inner % 4 === 0 ? { layout: 'cols', size, inner } : undefined;
+}
+
 /** Primitives that also take bool operands (as lane masks); the rest take float32 only. */
 const ON_MASKS: ReadonlySet<Primitive> = new Set<Primitive>([
   'select',
@@ -178,13 +223,26 @@ function fusible(eqn: JaxprEqn): boolean {
 interface Building {
   domain: number;
   eqns: JaxprEqn[];
+  reductions: FusedReduction[];
   sealed: boolean;
+}
+
+/** A float32 reduction's fold into `group`'s pass, when the group computes its operand. */
+function foldedReduction(eqn: JaxprEqn, group: Building | undefined): FusedReduction | undefined {
+  if (eqn.prim !== 'reduce_sum' && eqn.prim !== 'reduce_max') return undefined;
+  const x = eqn.inputs[0]!;
+  if (group === undefined || x.aval.dtype !== 'float32') return undefined;
+  if (sizeOf(x.aval.shape) !== group.domain) return undefined;
+  const layout = reductionLayout(x.aval.shape, (eqn.params as { axes: number[] }).axes);
+  return layout && { eqn, ...layout };
 }
 
 /**
  * Splits a program into steps: maximal groups of elementwise equations over one domain,
- * and the other equations one by one. A group is sealed once anything outside it reads
- * one of its values, so a group never waits on a step that waits on the group.
+ * with the reductions of their values, and the other equations one by one. A group is
+ * sealed once anything outside it reads one of its values, so a group never waits on a
+ * step that waits on the group; and once anything reads one of its reductions, whose
+ * results are ready only when the pass ends.
  */
 export function planFusion(jaxpr: Jaxpr): Step[] {
   const groupOf = new Map<Var, Building>();
@@ -208,7 +266,21 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       order.push(b);
     }
   };
+  // Reductions fold into the group that computes their operand, where it is: it already
+  // runs before anything that reads their results.
+  const reducedIn = new Map<Var, Building>();
   for (const eqn of jaxpr.eqns) {
+    for (const v of eqn.inputs) {
+      const g = reducedIn.get(v);
+      if (g !== undefined) g.sealed = true;
+    }
+    const producer = groupOf.get(eqn.inputs[0]!);
+    const reduction = foldedReduction(eqn, producer);
+    if (reduction !== undefined && producer !== undefined) {
+      producer.reductions.push(reduction);
+      reducedIn.set(eqn.outs[0]!, producer);
+      continue;
+    }
     if (!fusible(eqn)) {
       eqn.inputs.forEach(materialize);
       seal(eqn);
@@ -228,7 +300,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
         .find((g) => g !== undefined && !g.sealed && g.domain === domain) ??
       lastOpen(openGroups, domain);
     if (group === undefined) {
-      group = { domain, eqns: [], sealed: false };
+      group = { domain, eqns: [], reductions: [], sealed: false };
       order.push(group);
       openGroups.push(group);
     } else {
@@ -252,7 +324,8 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   const recomputed = new Set(lazy.keys());
   return order.map((item): Step => {
     if (!('domain' in item)) return { kind: 'eqn', eqn: item };
-    if (item.eqns.length === 1 && item.eqns[0]!.prim !== 'broadcast_in_dim') {
+    const lone = item.eqns.length === 1 && item.reductions.length === 0;
+    if (lone && item.eqns[0]!.prim !== 'broadcast_in_dim') {
       return { kind: 'eqn', eqn: item.eqns[0]! };
     }
     return { kind: 'fused', group: finishGroup(item, readers, programOuts, recomputed) };
@@ -268,6 +341,10 @@ function finishGroup(
   const produced = new Set(g.eqns.flatMap((e) => e.outs));
   const inner = new Map<Var, number>();
   const inputs: FusedInput[] = [];
+  for (const r of g.reductions) {
+    const x = r.eqn.inputs[0]!;
+    inner.set(x, (inner.get(x) ?? 0) + 1);
+  }
   for (const eqn of g.eqns) {
     for (const v of eqn.inputs) {
       if (produced.has(v)) {
@@ -284,7 +361,8 @@ function finishGroup(
     (v) =>
       !recomputed.has(v) && (programOuts.has(v) || (readers.get(v) ?? 0) > (inner.get(v) ?? 0)),
   );
-  return { domain: g.domain, eqns: g.eqns, inputs, outputs };
+  outputs.push(...g.reductions.map((r) => r.eqn.outs[0]!));
+  return { domain: g.domain, eqns: g.eqns, inputs, reductions: g.reductions, outputs };
 }
 
 /** How `eqn` reads its operand `v` (broadcasts have a pattern; the rest read in step). */

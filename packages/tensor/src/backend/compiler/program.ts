@@ -6,6 +6,7 @@ import { isRecyclable, recycleBuffer, type TypedArray } from '../../core/dtype';
 import { evalPrimitive } from '../../core/eval';
 import type { Jaxpr, JaxprEqn, Var } from '../../core/jaxpr';
 import type { AbstractValue, Primitive } from '../../core/primitives';
+import { sizeOf } from '../../core/shape';
 import { type FusedGroup, planFusion, type Step } from './fusion';
 import { hoistScanAccumulators } from './scan-accumulators';
 import { simplify } from './simplify';
@@ -230,7 +231,7 @@ function donatedReuse(
       const d = [...free].find(
         (c) =>
           c.aval.dtype === out.aval.dtype &&
-          c.aval.shape.reduce((a, x) => a * x, 1) === s.group.domain &&
+          sizeOf(c.aval.shape) === sizeOf(out.aval.shape) &&
           (lastOfClass.get(c) ?? -1) <= k,
       );
       if (d !== undefined) {
