@@ -423,28 +423,8 @@ function startFold(
   fill(f, row, sum ? r.size * 2 : r.size, init);
   f.get(row).tee(at).set(start);
   const acc = f.local(v128);
-  const advance = (bytes: number) => {
-    f.get(at).i32Const(bytes).i32Add().set(at);
-    f.get(count).i32Const(4).i32Add().tee(count).i32Const(r.inner).raw(0x46); // i32.eq
-    f.ifThen(() => {
-      f.i32Const(0).set(count);
-      f.get(repeat)
-        .i32Const(1)
-        .i32Add()
-        .tee(repeat)
-        .i32Const(domain / r.size)
-        .raw(0x46);
-      f.ifThen(
-        () => {
-          f.i32Const(0).set(repeat);
-          f.get(at).set(start);
-        },
-        () => {
-          f.get(start).set(at);
-        },
-      );
-    });
-  };
+  const walk = { ptr: at, start, count, repeat };
+  const advance = (bytes: number) => walkRuns(f, walk, bytes, r.inner, domain / r.size);
   if (sum) {
     const high = f.local(v128);
     return {
@@ -487,18 +467,32 @@ function startFold(
   };
 }
 
-/**
- * Steps a `middle:inner:repeats` input by one vector: along its current run of `inner`
- * elements, then back to the run's start until it has been read `repeats` times, then on
- * to the next run (which starts where the last read ended).
- */
+/** Steps a `middle:inner:repeats` input by one vector. */
 function advanceMiddle(f: F, s: InputState): void {
   const [inner, repeats] = s.pattern.split(':').slice(1).map(Number) as [number, number];
-  const { ptr, start, count, repeat } = s as Required<InputState>;
-  f.get(ptr)
-    .i32Const(s.bool ? 4 : 16)
-    .i32Add()
-    .set(ptr);
+  walkRuns(f, s as Required<InputState>, s.bool ? 4 : 16, inner, repeats);
+}
+
+/**
+ * Steps a pointer (`ptr`, four elements of `bytes` together) that walks runs of `inner`
+ * elements: along its current run, then back to the run's start (`start`) until the run
+ * has been walked `repeats` times, then on to the next run, which starts where the last
+ * walk ended. `count` and `repeat` are its position in the run and in the repeats.
+ */
+function walkRuns(
+  f: F,
+  w: {
+    readonly ptr: number;
+    readonly start: number;
+    readonly count: number;
+    readonly repeat: number;
+  },
+  bytes: number,
+  inner: number,
+  repeats: number,
+): void {
+  const { ptr, start, count, repeat } = w;
+  f.get(ptr).i32Const(bytes).i32Add().set(ptr);
   f.get(count).i32Const(4).i32Add().tee(count).i32Const(inner).raw(0x46); // i32.eq
   f.ifThen(() => {
     f.i32Const(0).set(count);
