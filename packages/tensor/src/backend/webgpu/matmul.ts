@@ -40,20 +40,7 @@ export function matmulKernel(
     ? `let bc = l / ${TILE_K}u; let bk = l % ${TILE_K}u;`
     : `let bc = l % ${TILE}u; let bk = l / ${TILE}u;`;
   const bIndex = transB ? `gc * ${k}u + gk` : `gk * ${n}u + gc`;
-  return `${binding(0, 'a', t, false)}
-${binding(1, 'b', t, false)}
-${binding(2, 'c', t, true)}
-var<workgroup> As: array<array<${v}, ${THREADS}>, ${TILE_K}>;
-var<workgroup> Bs: array<array<${v}, ${THREADS}>, ${TILE_K}>;
-@compute @workgroup_size(${THREADS}, ${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let tx = lid3.x;
-  let ty = lid3.y;
-  let row0 = wid.y * ${TILE}u;
-  let col0 = wid.x * ${TILE}u;
-  let aBase = wid.z * ${m * k}u;
-  let bBase = wid.z * ${k * n}u;
-  let cBase = wid.z * ${m * n}u;
+  return `${tileHead(t, 1, m, k, n)}
   var acc: array<${v}, 4>;
   for (var k0 = 0u; k0 < ${k}u; k0 += ${TILE_K}u) {
     for (var e = 0u; e < ${per}u; e++) {
@@ -71,16 +58,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       if (gc < ${n}u && gk < ${k}u) { bv = b[bBase + ${bIndex}]; }
       Bs[bk][bc / 4u][bc % 4u] = bv;
     }
-    workgroupBarrier();
-    for (var kk = 0u; kk < ${TILE_K}u; kk++) {
-      let ra = As[kk][ty];
-      let rb = Bs[kk][tx];
-      acc[0] += ra.x * rb;
-      acc[1] += ra.y * rb;
-      acc[2] += ra.z * rb;
-      acc[3] += ra.w * rb;
-    }
-    workgroupBarrier();
+${ACCUMULATE_TILE}
   }
   for (var r = 0u; r < 4u; r++) {
     let row = row0 + ty * 4u + r;
@@ -102,20 +80,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 function matmulVec4Kernel(m: number, k: number, n: number, dtype: DType): string {
   const t = wgslType(dtype, 'dot_general');
   const v = `vec4<${t}>`;
-  return `${binding(0, 'a', v, false)}
-${binding(1, 'b', v, false)}
-${binding(2, 'c', v, true)}
-var<workgroup> As: array<array<${v}, ${THREADS}>, ${TILE_K}>;
-var<workgroup> Bs: array<array<${v}, ${THREADS}>, ${TILE_K}>;
-@compute @workgroup_size(${THREADS}, ${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let tx = lid3.x;
-  let ty = lid3.y;
-  let row0 = wid.y * ${TILE}u;
-  let col0 = wid.x * ${TILE}u;
-  let aBase = wid.z * ${(m * k) / 4}u;
-  let bBase = wid.z * ${(k * n) / 4}u;
-  let cBase = wid.z * ${(m * n) / 4}u;
+  return `${tileHead(t, 4, m, k, n)}
   // Loader coordinates: a row of 4 k-quads per a-row, 16 column-quads per b-row.
   let ar = lid / 4u;
   let aq = lid % 4u;
@@ -136,16 +101,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     var bv = ${v}(0);
     if (gkb < ${k}u && gc < ${n}u) { bv = b[bBase + (gkb * ${n}u + gc) / 4u]; }
     Bs[bk][bq] = bv;
-    workgroupBarrier();
-    for (var kk = 0u; kk < ${TILE_K}u; kk++) {
-      let ra = As[kk][ty];
-      let rb = Bs[kk][tx];
-      acc[0] += ra.x * rb;
-      acc[1] += ra.y * rb;
-      acc[2] += ra.z * rb;
-      acc[3] += ra.w * rb;
-    }
-    workgroupBarrier();
+${ACCUMULATE_TILE}
   }
   let col = col0 + tx * 4u;
   if (col >= ${n}u) { return; }
@@ -156,6 +112,40 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 }
 `;
 }
+
+/**
+ * Both kernels' bindings (of scalars `t`, or of `vec4`s when `per` is 4), staging tiles
+ * and start: the thread's place in the tile, and where its batch's matrices begin.
+ */
+function tileHead(t: string, per: 1 | 4, m: number, k: number, n: number): string {
+  const word = per === 1 ? t : `vec4<${t}>`;
+  return `${binding(0, 'a', word, false)}
+${binding(1, 'b', word, false)}
+${binding(2, 'c', word, true)}
+var<workgroup> As: array<array<vec4<${t}>, ${THREADS}>, ${TILE_K}>;
+var<workgroup> Bs: array<array<vec4<${t}>, ${THREADS}>, ${TILE_K}>;
+@compute @workgroup_size(${THREADS}, ${THREADS})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let tx = lid3.x;
+  let ty = lid3.y;
+  let row0 = wid.y * ${TILE}u;
+  let col0 = wid.x * ${TILE}u;
+  let aBase = wid.z * ${(m * k) / per}u;
+  let bBase = wid.z * ${(k * n) / per}u;
+  let cBase = wid.z * ${(m * n) / per}u;`;
+}
+
+/** One staged step of both kernels: each thread's 4×4 block takes the tiles' `TILE_K` terms. */
+const ACCUMULATE_TILE = `    workgroupBarrier();
+    for (var kk = 0u; kk < ${TILE_K}u; kk++) {
+      let ra = As[kk][ty];
+      let rb = Bs[kk][tx];
+      acc[0] += ra.x * rb;
+      acc[1] += ra.y * rb;
+      acc[2] += ra.z * rb;
+      acc[3] += ra.w * rb;
+    }
+    workgroupBarrier();`;
 
 /** Workgroups of `matmulKernel`: column tiles, row tiles, batch. */
 export const matmulGroups = (batch: number, m: number, n: number): [number, number, number] => [
