@@ -158,6 +158,85 @@ describe('fused float32 kernels', () => {
     });
   });
 
+  it('an LSTM cell: the four gate slices are loads of the fused gate kernel', () => {
+    const cell = (z: jt.Array, c: jt.Array) => {
+      const gate = (k: number) => jt.slice(z, [0, 8 * k], [33, 8 * k + 8]);
+      const [i, f, g, o] = [0, 1, 2, 3].map(gate) as [jt.Array, jt.Array, jt.Array, jt.Array];
+      const next = jt.add(jt.mul(jt.sigmoid(f), c), jt.mul(jt.sigmoid(i), jt.tanh(g)));
+      return [next, jt.mul(jt.sigmoid(o), jt.tanh(next))];
+    };
+    const args = [f32(30, [33, 32]), f32(31, [33, 8])] as const;
+    const steps = fusedGroups(cell, ...args);
+    expect(steps.map((st) => st.kind)).toEqual(['fused']);
+    const g = steps[0]!.kind === 'fused' ? steps[0]!.group : undefined;
+    expect(g?.inputs.map((i) => i.pattern)).toEqual([
+      'slice:8:8:32',
+      'full',
+      'slice:0:8:32',
+      'slice:16:8:32',
+      'slice:24:8:32',
+    ]);
+    const [c, e] = both(cell, ...args);
+    c.forEach((o, i) => {
+      expectNear(o, e[i]!, 1e-6);
+    });
+    // With the gates a sum of two projections, the kernel reads both through the slices
+    // and adds them itself: the full-width sum is never stored.
+    const summed = (zx: jt.Array, zh: jt.Array, cc: jt.Array) => cell(jt.add(zx, zh), cc);
+    const three = [f32(32, [33, 32]), f32(33, [33, 32]), f32(31, [33, 8])] as const;
+    const p = makeJaxpr(summed)(...three);
+    const program = jc.simplify(
+      jc.sinkSlices({
+        ...p.jaxpr,
+        constVars: [],
+        inVars: [...p.jaxpr.constVars, ...p.jaxpr.inVars],
+      }),
+    );
+    jc.typecheckJaxpr(program);
+    expect(program.eqns.filter((e) => e.prim === 'add' && e.outs[0]!.aval.shape[1] === 32)).toEqual(
+      [],
+    );
+    const planned = jc.planFusion(program);
+    expect(planned.map((st) => st.kind)).toEqual(['fused']);
+    const [c3, e3] = both(summed, ...three);
+    c3.forEach((o, i) => {
+      expectNear(o, e3[i]!, 1e-6);
+    });
+  });
+
+  it('slices of a fused value, of a slice, under a broadcast and read elsewhere', () => {
+    const f = (x: jt.Array, w: jt.Array) => {
+      const p = jt.exp(jt.mul(x, 0.5)); // a group of 8×16 whose value is sliced
+      const s = jt.slice(p, [0, 4], [8, 12]); // read by a group and by a matmul
+      const ss = jt.slice(s, [0, 4], [8, 8]); // a slice of a slice
+      const b = jt.broadcastTo(jt.reshape(jt.slice(p, [0, 0], [1, 16]), [1, 16]), [8, 16]);
+      const r = jt.slice(p, [0, 1], [8, 13]); // 12 of 16, not from a vector boundary
+      return [jt.add(s, 1), jt.matmul(s, w), jt.mul(ss, 2), jt.sub(b, p), jt.neg(r)];
+    };
+    const args = [f32(32, [8, 16]), f32(33, [8, 3])] as const;
+    const [c, e] = both(f, ...args);
+    c.forEach((o, i) => {
+      expectNear(o, e[i]!, 1e-6);
+    });
+  });
+
+  it('slices a kernel cannot index stay steps: strided, narrowing leading axes, ragged rows', () => {
+    const f = (x: jt.Array) => [
+      jt.exp(jt.slice(x, [0, 0], [12, 16], [1, 2])),
+      jt.exp(jt.slice(x, [2, 0], [10, 16])),
+      jt.exp(jt.slice(x, [0, 3], [12, 9])),
+    ];
+    const x = f32(34, [12, 16]);
+    const patterns = fusedGroups(f, x).flatMap((st) =>
+      st.kind === 'fused' ? st.group.inputs.map((i) => i.pattern) : [],
+    );
+    expect(patterns.some((p) => p.startsWith('slice'))).toBe(false);
+    const [c, e] = both(f, x);
+    c.forEach((o, i) => {
+      expectNear(o, e[i]!, 1e-6);
+    });
+  });
+
   it('max pooling and its gradient: window maxima read by a middle-axis broadcast', () => {
     // Non-overlapping 2×2 pooling, so the window axis sits between pixels and channels.
     const pool = (x: jt.Array) => jt.sum(jt.square(jt.maxPool(x, { window: [2, 2] })));

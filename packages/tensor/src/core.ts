@@ -17,6 +17,7 @@ export {
 export { compileProgram, type FusedRunner } from './backend/compiler/program';
 export { hoistScanAccumulators } from './backend/compiler/scan-accumulators';
 export { simplify } from './backend/compiler/simplify';
+export { sinkSlices } from './backend/compiler/sink-slices';
 export { evalShape, traceClosure } from './core/abstract-trace';
 export { Array, ConcreteArray, deleteDonated } from './core/array';
 export type {

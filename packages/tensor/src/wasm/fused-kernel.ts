@@ -99,7 +99,7 @@ interface InputState {
   /**
    * suffix: the start and end addresses to wrap between; prefix: a lane counter;
    * middle: the start of the current run (`start`), the lanes done in it (`count`) and
-   * the times it has been read (`repeat`).
+   * the times it has been read (`repeat`); slice: the lanes done in the row (`count`).
    */
   readonly start?: number;
   readonly end?: number;
@@ -167,6 +167,15 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
       const [start, count, repeat] = [f.local(i32), f.local(i32), f.local(i32)];
       f.get(ptr).set(start);
       return { ptr, pattern: input.pattern, bool, start, count, repeat };
+    }
+    if (input.pattern.startsWith('slice')) {
+      // Start at the slice's first element (float32 only: 4 bytes each).
+      const offset = Number(input.pattern.split(':')[1]);
+      f.get(ptr)
+        .i32Const(offset * 4)
+        .i32Add()
+        .set(ptr);
+      return { ptr, pattern: input.pattern, bool, count: f.local(i32) };
     }
     return { ptr, pattern: 'full', bool };
   });
@@ -295,6 +304,8 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
           f.get(s.start!).get(s.ptr).get(s.ptr).get(s.end!).raw(0x46).select().set(s.ptr);
         } else if (s.pattern.startsWith('middle')) {
           advanceMiddle(f, s);
+        } else if (s.pattern.startsWith('slice')) {
+          advanceSlice(f, s);
         } else if (s.pattern === 'prefix') {
           const inner = g.domain / sizeOfVar(g.inputs[states.indexOf(s)]!.v);
           f.get(s.count!).i32Const(4).i32Add().set(s.count!);
@@ -465,6 +476,24 @@ function startFold(
     },
     finish: noop,
   };
+}
+
+/**
+ * Steps a `slice:offset:length:stride` input by one vector: along the row's `length`
+ * elements, then over the rest of the row to the next row's slice.
+ */
+function advanceSlice(f: F, s: InputState): void {
+  const [length, stride] = s.pattern.split(':').slice(2).map(Number) as [number, number];
+  const { ptr, count } = s as Required<InputState>;
+  f.get(ptr).i32Const(16).i32Add().set(ptr);
+  f.get(count).i32Const(4).i32Add().tee(count).i32Const(length).raw(0x46); // i32.eq
+  f.ifThen(() => {
+    f.i32Const(0).set(count);
+    f.get(ptr)
+      .i32Const((stride - length) * 4)
+      .i32Add()
+      .set(ptr);
+  });
 }
 
 /** Steps a `middle:inner:repeats` input by one vector. */

@@ -51,8 +51,10 @@ export function fusedKernel(
     rt.kernels.set(key, run);
   }
   const elements = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
+  // An input read with several patterns (an LSTM's four gate slices) is copied once.
+  const copied = [...new Set(g.inputs.map((i) => i.v))];
   const sizes = [
-    ...g.inputs.map((i) => elements(i.v) * elementBytes(i.v)),
+    ...copied.map((v) => elements(v) * elementBytes(v)),
     ...g.outputs.map((v) => elements(v) * elementBytes(v)),
     ...g.reductions.map(reductionScratchBytes).filter((b) => b > 0),
   ];
@@ -62,16 +64,19 @@ export function fusedKernel(
     offsets.push(total);
     total += padded(s);
   }
-  const outOffsets = offsets.slice(g.inputs.length, g.inputs.length + g.outputs.length);
+  const copyFrom = copied.map((v) => g.inputs.findIndex((i) => i.v === v));
+  const inOffsets = g.inputs.map((i) => offsets[copied.indexOf(i.v)]!);
+  const outOffsets = offsets.slice(copied.length, copied.length + g.outputs.length);
   const kernel = run;
-  const args = [g.domain, ...offsets];
+  const args = [g.domain, ...inOffsets, ...offsets.slice(copied.length)];
   // `into[k]`: a donated buffer to write output k into instead of a new one.
   return (inputs, into) => {
     growMemory(rt.memory, total);
     if (rt.bytes.buffer !== rt.memory.buffer) rt.bytes = new Uint8Array(rt.memory.buffer);
     const bytes = rt.bytes;
-    inputs.forEach((x, k) => {
-      bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), offsets[k]!);
+    copyFrom.forEach((k, c) => {
+      const x = inputs[k]!;
+      bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), offsets[c]!);
     });
     kernel(...args);
     return g.outputs.map((v, k) => {

@@ -7,11 +7,19 @@ import { sizeOf } from '../../core/shape';
  * How a fused kernel reads an input of `size` elements while it walks `domain` output
  * elements in row-major order: `full` (the same index), `scalar` (one value),
  * `suffix` (index mod size: an input broadcast along leading axes, a bias), `prefix`
- * (index div (domain / size): one value per row, `x - max(x, keepdims)`), or
+ * (index div (domain / size): one value per row, `x - max(x, keepdims)`),
  * `middle:inner:repeats` (an input broadcast along a block of middle axes: each run of
- * `inner` elements is read `repeats` times before the next; a pooling window's max).
+ * `inner` elements is read `repeats` times before the next; a pooling window's max), or
+ * `slice:offset:length:stride` (a slice of the last axis: rows of `stride` elements, of
+ * which `length` from `offset` are read; one gate of an LSTM's stacked gates).
  */
-export type LoadPattern = 'full' | 'scalar' | 'suffix' | 'prefix' | `middle:${number}:${number}`;
+export type LoadPattern =
+  | 'full'
+  | 'scalar'
+  | 'suffix'
+  | 'prefix'
+  | `middle:${number}:${number}`
+  | `slice:${number}:${number}:${number}`;
 
 /** One input of a fused group. */
 export interface FusedInput {
@@ -177,6 +185,27 @@ export function reductionLayout(
   return inner % 4 === 0 ? { layout: 'cols', size, inner } : undefined;
 }
 
+/**
+ * The load pattern of a float32 `slice` that only narrows the last axis (in whole vectors,
+ * so no vector straddles two rows), or undefined.
+ */
+export function slicePattern(eqn: JaxprEqn): LoadPattern | undefined {
+  if (eqn.prim !== 'slice') return undefined;
+  const x = eqn.inputs[0]!;
+  const { start, limit, strides } = eqn.params as {
+    start: readonly number[];
+    limit: readonly number[];
+    strides: readonly number[];
+  };
+  const last = x.aval.shape.length - 1;
+  if (last < 0 || x.aval.dtype !== 'float32' || strides.some((st) => st !== 1)) return undefined;
+  const full = x.aval.shape.every((d, i) => i === last || (start[i] === 0 && limit[i] === d));
+  const length = limit[last]! - start[last]!;
+  if (!full || length % 4 !== 0 || length === 0) return undefined;
+  if (sizeOf(eqn.outs[0]!.aval.shape) < MIN_FUSED_DOMAIN) return undefined;
+  return `slice:${start[last]!}:${length}:${x.aval.shape[last]!}`;
+}
+
 /** Primitives that also take bool operands (as lane masks); the rest take float32 only. */
 const ON_MASKS: ReadonlySet<Primitive> = new Set<Primitive>([
   'select',
@@ -254,15 +283,17 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       if (g !== undefined && g !== except) g.sealed = true;
     }
   };
-  // Broadcasts of values no group produces (a scalar constant, a row maximum) are not
-  // steps of their own: every group that reads one recomputes it (a register splat or
-  // an indexed load), and it is materialized only for other readers.
+  // Broadcasts of values no group produces (a scalar constant, a row maximum) and slices
+  // of a last axis are not steps of their own: every group that reads one recomputes it
+  // (a register splat or an indexed load), and it is materialized only for other readers.
+  // Either way the group that computes a slice's operand must run first: it is sealed.
   const lazy = new Map<Var, JaxprEqn>();
   const materialized = new Set<JaxprEqn>();
   const materialize = (v: Var) => {
     const b = lazy.get(v);
     if (b !== undefined && !materialized.has(b)) {
       materialized.add(b);
+      seal(b);
       order.push(b);
     }
   };
@@ -281,15 +312,25 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       reducedIn.set(eqn.outs[0]!, producer);
       continue;
     }
+    if (slicePattern(eqn) !== undefined) {
+      // A slice indexes its operand in memory: a recomputed one is stored first.
+      materialize(eqn.inputs[0]!);
+      lazy.set(eqn.outs[0]!, eqn);
+      continue;
+    }
     if (!fusible(eqn)) {
       eqn.inputs.forEach(materialize);
       seal(eqn);
       order.push(eqn);
       continue;
     }
-    if (eqn.prim === 'broadcast_in_dim' && !groupOf.has(eqn.inputs[0]!)) {
-      lazy.set(eqn.outs[0]!, eqn);
-      continue;
+    if (eqn.prim === 'broadcast_in_dim') {
+      // A broadcast indexes its operand in memory: a recomputed one is stored first.
+      materialize(eqn.inputs[0]!);
+      if (!groupOf.has(eqn.inputs[0]!)) {
+        lazy.set(eqn.outs[0]!, eqn);
+        continue;
+      }
     }
     const domain = sizeOf(eqn.outs[0]!.aval.shape);
     // Prefer the group that produces an input; else any open group of the domain (it
@@ -311,7 +352,10 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
     seal(eqn, group);
     for (const v of eqn.inputs) {
       const b = lazy.get(v);
-      if (b !== undefined && !group.eqns.includes(b)) group.eqns.push(b);
+      if (b !== undefined && !group.eqns.includes(b)) {
+        seal(b, group);
+        group.eqns.push(b);
+      }
     }
     group.eqns.push(eqn);
     for (const v of eqn.outs) groupOf.set(v, group);
@@ -365,8 +409,9 @@ function finishGroup(
   return { domain: g.domain, eqns: g.eqns, inputs, reductions: g.reductions, outputs };
 }
 
-/** How `eqn` reads its operand `v` (broadcasts have a pattern; the rest read in step). */
+/** How `eqn` reads its operand `v` (broadcasts and slices have a pattern; the rest read in step). */
 export function inputPattern(eqn: JaxprEqn, v: Var): LoadPattern {
+  if (eqn.prim === 'slice') return slicePattern(eqn)!;
   if (eqn.prim !== 'broadcast_in_dim') return 'full';
   const p = eqn.params as { shape: readonly number[]; dims: readonly number[] };
   return broadcastPattern(v.aval.shape, p.shape, p.dims)!;

@@ -10,6 +10,7 @@ import { sizeOf } from '../../core/shape';
 import { type FusedGroup, planFusion, type Step } from './fusion';
 import { hoistScanAccumulators } from './scan-accumulators';
 import { simplify } from './simplify';
+import { sinkSlices } from './sink-slices';
 
 const CONTROL: ReadonlySet<Primitive> = new Set<Primitive>([
   'scan',
@@ -38,7 +39,9 @@ export function compileProgram(
   fused?: FusedRunner,
   donated: readonly boolean[] = [],
 ): Program {
-  const program = simplify(hoistScanAccumulators(jaxpr));
+  const hoisted = hoistScanAccumulators(jaxpr);
+  // Moving slices up only pays where a fused kernel loads them.
+  const program = simplify(fused ? sinkSlices(hoisted) : hoisted);
   const steps: Step[] = fused
     ? planFusion(program)
     : program.eqns.map((eqn) => ({ kind: 'eqn', eqn }));
