@@ -204,6 +204,40 @@ describe('fused float32 kernels', () => {
     });
   });
 
+  it('a last-axis concatenation of fused values is written in place by their kernel', () => {
+    const grads = (a: jt.Array, b: jt.Array, w: jt.Array) => {
+      const [i, f, g] = [jt.mul(a, b), jt.tanh(a), jt.sub(a, b)];
+      const joined = jt.concatenate([i, f, g, i], -1); // i twice
+      return [jt.matmul(joined, w), jt.exp(f)];
+    };
+    const args = [f32(35, [9, 8]), f32(36, [9, 8]), f32(37, [32, 5])] as const;
+    const steps = fusedGroups(grads, ...args);
+    expect(steps.flatMap((st) => (st.kind === 'fused' ? st.group.concats : [])).length).toBe(1);
+    const g = steps[0]!.kind === 'fused' ? steps[0]!.group : undefined;
+    // Only exp(f) and the concatenation leave the kernel: the operands are not stored.
+    expect(g?.outputs.map((v) => v.aval.shape)).toEqual([
+      [9, 8],
+      [9, 32],
+    ]);
+    const [c, e] = both(grads, ...args);
+    c.forEach((o, i) => {
+      expectNear(o, e[i]!, 1e-6);
+    });
+    // Not folded: another axis, an operand no group computes, rows of 6.
+    const others = (a: jt.Array, b: jt.Array, x: jt.Array) => [
+      jt.concatenate([jt.exp(a), jt.exp(b)], 0),
+      jt.concatenate([jt.exp(a), x], 1),
+      jt.concatenate([jt.exp(x), jt.neg(x)], 1),
+    ];
+    const more = [f32(38, [9, 8]), f32(39, [9, 8]), f32(40, [9, 6])] as const;
+    const fused = fusedGroups(others, ...more);
+    expect(fused.flatMap((st) => (st.kind === 'fused' ? st.group.concats : []))).toEqual([]);
+    const [c2, e2] = both(others, ...more);
+    c2.forEach((o, i) => {
+      expectNear(o, e2[i]!, 1e-6);
+    });
+  });
+
   it('slices of a fused value, of a slice, under a broadcast and read elsewhere', () => {
     const f = (x: jt.Array, w: jt.Array) => {
       const p = jt.exp(jt.mul(x, 0.5)); // a group of 8×16 whose value is sliced

@@ -1,6 +1,6 @@
 import type { FusedGroup, FusedReduction, LoadPattern } from '../backend/compiler/fusion';
 import { inputPattern } from '../backend/compiler/fusion';
-import type { Var } from '../core/jaxpr';
+import type { JaxprEqn, Var } from '../core/jaxpr';
 import type { Primitive } from '../core/primitives';
 import {
   type BinaryKernel,
@@ -86,7 +86,11 @@ export function groupSignature(g: FusedGroup): string {
     (r) =>
       `${name(r.eqn.outs[0]!)}=${r.eqn.prim}:${r.layout}:${r.size}:${r.inner}(${name(r.eqn.inputs[0]!)})`,
   );
-  return `${g.domain}|${ins.join(';')}|${body.join(';')}|${folds.join(';')}|${g.outputs.map(name).join(',')}`;
+  const joins = g.concats.map(
+    (c) =>
+      `${name(c.outs[0]!)}=concatenate:${rowWidth(c.inputs[0]!)}(${c.inputs.map(name).join(',')})`,
+  );
+  return `${g.domain}|${ins.join(';')}|${body.join(';')}|${joins.join(';')}|${folds.join(';')}|${g.outputs.map(name).join(',')}`;
 }
 
 /** Bytes one element of `v` takes in kernel memory (bool: one byte). */
@@ -180,11 +184,12 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
     return { ptr, pattern: 'full', bool };
   });
   const outPtrs = g.outputs.map((_, k) => 1 + nIn + k);
-  const nValues = g.outputs.length - g.reductions.length;
+  const nValues = g.outputs.length - g.concats.length - g.reductions.length;
+  const joins = g.concats.map((c, k) => startConcat(f, c, outPtrs[nValues + k]!));
   let nextScratch = 1 + nIn + g.outputs.length;
   const folds = g.reductions.map((r, k) => {
     const scratch = reductionScratchBytes(r) > 0 ? nextScratch++ : undefined;
-    return startFold(f, r, g.domain, outPtrs[nValues + k]!, scratch);
+    return startFold(f, r, g.domain, outPtrs[nValues + g.concats.length + k]!, scratch);
   });
   const i = f.local(i32);
   const values = new Map<Var, number>();
@@ -261,12 +266,16 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
           else if (to === 'bool') f.get(ins[0]!).f32x4Const(0).f32x4Ne();
           else f.get(ins[0]!).f32x4Const(1).v128And();
         } else {
-          // stop_gradient and broadcast_in_dim: the value itself (the load did the indexing).
+          // stop_gradient, broadcast_in_dim and slice: the value itself (the load did the
+          // indexing).
           f.get(ins[0]!);
         }
         f.set(out);
         values.set(eqn.outs[0]!, out);
       }
+      g.concats.forEach((c, k) => {
+        joins[k]!(c.inputs.map((v) => values.get(v)!));
+      });
       g.reductions.forEach((r, k) => {
         folds[k]!.step(values.get(r.eqn.inputs[0]!)!);
       });
@@ -338,6 +347,37 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
 }
 
 const sizeOfVar = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
+const rowWidth = (v: Var) => v.aval.shape[v.aval.shape.length - 1]!;
+
+/**
+ * Code that stores one vector of each operand of a last-axis concatenation into its
+ * result (whose address is in `out`): operand `k`'s rows start `k` row widths into each
+ * result row, so each operand walks its column band, skipping the others' at a row end.
+ */
+function startConcat(f: F, c: JaxprEqn, out: number): (values: readonly number[]) => void {
+  const width = rowWidth(c.inputs[0]!);
+  const skip = (c.inputs.length - 1) * width * 4;
+  const count = f.local(i32);
+  const ptrs = c.inputs.map((_, k) => {
+    const ptr = f.local(i32);
+    f.get(out)
+      .i32Const(k * width * 4)
+      .i32Add()
+      .set(ptr);
+    return ptr;
+  });
+  return (values) => {
+    ptrs.forEach((ptr, k) => {
+      f.get(ptr).get(values[k]!).v128Store();
+      f.get(ptr).i32Const(16).i32Add().set(ptr);
+    });
+    f.get(count).i32Const(4).i32Add().tee(count).i32Const(width).raw(0x46); // i32.eq
+    f.ifThen(() => {
+      f.i32Const(0).set(count);
+      for (const ptr of ptrs) f.get(ptr).i32Const(skip).i32Add().set(ptr);
+    });
+  };
+}
 
 /** Stores the f32 `value` (a local) into `count` floats from the address in `ptr`. */
 function fill(f: F, ptr: number, count: number, value: number): void {

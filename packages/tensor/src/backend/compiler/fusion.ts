@@ -52,11 +52,17 @@ export interface FusedGroup {
   readonly domain: number;
   readonly eqns: readonly JaxprEqn[];
   readonly inputs: readonly FusedInput[];
+  /**
+   * Concatenations along the last axis of values the group computes, written in place by
+   * the pass (each operand's rows at their offset): an LSTM's four gate gradients.
+   */
+  readonly concats: readonly JaxprEqn[];
   /** Reductions folded into the pass; they run after every equation of `eqns`. */
   readonly reductions: readonly FusedReduction[];
   /**
    * Values the rest of the program reads, in the order the kernel writes them: values of
-   * `eqns` (`domain` elements each), then one result per reduction, in order.
+   * `eqns` (`domain` elements each), then one result per concatenation and one per
+   * reduction, in order.
    */
   readonly outputs: readonly Var[];
 }
@@ -252,8 +258,30 @@ function fusible(eqn: JaxprEqn): boolean {
 interface Building {
   domain: number;
   eqns: JaxprEqn[];
+  concats: JaxprEqn[];
   reductions: FusedReduction[];
   sealed: boolean;
+}
+
+/**
+ * Whether `eqn` concatenates, along the last axis, float32 values `group` computes, each
+ * `domain` elements with rows of whole vectors: the pass can store each at its offset.
+ */
+function foldsConcat(
+  eqn: JaxprEqn,
+  group: Building | undefined,
+  groupOf: ReadonlyMap<Var, Building>,
+): group is Building {
+  if (eqn.prim !== 'concatenate' || group === undefined) return false;
+  const rank = eqn.outs[0]!.aval.shape.length;
+  if ((eqn.params as { axis: number }).axis !== rank - 1) return false;
+  return eqn.inputs.every(
+    (v) =>
+      groupOf.get(v) === group &&
+      v.aval.dtype === 'float32' &&
+      sizeOf(v.aval.shape) === group.domain &&
+      v.aval.shape[rank - 1]! % 4 === 0,
+  );
 }
 
 /** A float32 reduction's fold into `group`'s pass, when the group computes its operand. */
@@ -268,10 +296,10 @@ function foldedReduction(eqn: JaxprEqn, group: Building | undefined): FusedReduc
 
 /**
  * Splits a program into steps: maximal groups of elementwise equations over one domain,
- * with the reductions of their values, and the other equations one by one. A group is
- * sealed once anything outside it reads one of its values, so a group never waits on a
- * step that waits on the group; and once anything reads one of its reductions, whose
- * results are ready only when the pass ends.
+ * with the concatenations and reductions of their values, and the other equations one
+ * by one. A group is sealed once anything outside it reads one of its values, so a group
+ * never waits on a step that waits on the group; and once anything reads one of its
+ * concatenations or reductions, which are complete only when the pass ends.
  */
 export function planFusion(jaxpr: Jaxpr): Step[] {
   const groupOf = new Map<Var, Building>();
@@ -297,19 +325,24 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
       order.push(b);
     }
   };
-  // Reductions fold into the group that computes their operand, where it is: it already
-  // runs before anything that reads their results.
-  const reducedIn = new Map<Var, Building>();
+  // Reductions and concatenations fold into the group that computes their operands, where
+  // it is: it already runs before anything that reads their results.
+  const completeAtEnd = new Map<Var, Building>();
   for (const eqn of jaxpr.eqns) {
     for (const v of eqn.inputs) {
-      const g = reducedIn.get(v);
+      const g = completeAtEnd.get(v);
       if (g !== undefined) g.sealed = true;
     }
     const producer = groupOf.get(eqn.inputs[0]!);
     const reduction = foldedReduction(eqn, producer);
     if (reduction !== undefined && producer !== undefined) {
       producer.reductions.push(reduction);
-      reducedIn.set(eqn.outs[0]!, producer);
+      completeAtEnd.set(eqn.outs[0]!, producer);
+      continue;
+    }
+    if (foldsConcat(eqn, producer, groupOf)) {
+      producer.concats.push(eqn);
+      completeAtEnd.set(eqn.outs[0]!, producer);
       continue;
     }
     if (slicePattern(eqn) !== undefined) {
@@ -341,7 +374,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
         .find((g) => g !== undefined && !g.sealed && g.domain === domain) ??
       lastOpen(openGroups, domain);
     if (group === undefined) {
-      group = { domain, eqns: [], reductions: [], sealed: false };
+      group = { domain, eqns: [], concats: [], reductions: [], sealed: false };
       order.push(group);
       openGroups.push(group);
     } else {
@@ -368,7 +401,7 @@ export function planFusion(jaxpr: Jaxpr): Step[] {
   const recomputed = new Set(lazy.keys());
   return order.map((item): Step => {
     if (!('domain' in item)) return { kind: 'eqn', eqn: item };
-    const lone = item.eqns.length === 1 && item.reductions.length === 0;
+    const lone = item.eqns.length === 1 && item.concats.length + item.reductions.length === 0;
     if (lone && item.eqns[0]!.prim !== 'broadcast_in_dim') {
       return { kind: 'eqn', eqn: item.eqns[0]! };
     }
@@ -385,8 +418,7 @@ function finishGroup(
   const produced = new Set(g.eqns.flatMap((e) => e.outs));
   const inner = new Map<Var, number>();
   const inputs: FusedInput[] = [];
-  for (const r of g.reductions) {
-    const x = r.eqn.inputs[0]!;
+  for (const x of [...g.concats, ...g.reductions.map((r) => r.eqn)].flatMap((e) => e.inputs)) {
     inner.set(x, (inner.get(x) ?? 0) + 1);
   }
   for (const eqn of g.eqns) {
@@ -405,8 +437,9 @@ function finishGroup(
     (v) =>
       !recomputed.has(v) && (programOuts.has(v) || (readers.get(v) ?? 0) > (inner.get(v) ?? 0)),
   );
-  outputs.push(...g.reductions.map((r) => r.eqn.outs[0]!));
-  return { domain: g.domain, eqns: g.eqns, inputs, reductions: g.reductions, outputs };
+  outputs.push(...[...g.concats, ...g.reductions.map((r) => r.eqn)].map((e) => e.outs[0]!));
+  const { domain, eqns, concats, reductions } = g;
+  return { domain, eqns, inputs, concats, reductions, outputs };
 }
 
 /** How `eqn` reads its operand `v` (broadcasts and slices have a pattern; the rest read in step). */
