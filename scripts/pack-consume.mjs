@@ -37,16 +37,16 @@ const chromiumPath = process.env.JUTE_CHROMIUM ?? '/usr/bin/chromium';
 /**
  * Minified bytes of a browser bundle that builds arrays and calls `grad` (tensor +
  * autodiff), and of one that only imports an error class: guards against unnoticed
- * growth, a little above what they measure (123 KB, 43 KB gzipped; 96 KB). The issue's
+ * growth, a little above what they measure (133 KB, 46 KB gzipped; 106 KB). The issue's
  * target, 60% of 101 KB, is not met. The entry chooses the default backend when it loads
  * (ops run synchronously, so it cannot be fetched later), and so every import of
  * `@jute/tensor` carries it: the TypeScript kernels (17 KB), the WebAssembly kernel
- * generators and runtime (37 KB) and the `jit` compiler with its fused kernels (12 KB,
+ * generators and runtime (37 KB) and the `jit` compiler with its fused kernels (21 KB,
  * reached from `grad` through scan bodies). The core, op library and autodiff alone take
  * 54 KB. Breakdown: docs/architecture.md, "What a bundle carries".
  */
-const GRAD_BUNDLE_BUDGET = 130 * 1024;
-const ERROR_CLASS_BUDGET = 100 * 1024;
+const GRAD_BUNDLE_BUDGET = 140 * 1024;
+const ERROR_CLASS_BUDGET = 112 * 1024;
 
 const t0 = Date.now();
 const failures = [];
