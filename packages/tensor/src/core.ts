@@ -14,7 +14,7 @@ export {
   planFusion,
   type Step,
 } from './backend/compiler/fusion';
-export { compileProgram, type FusedRunner } from './backend/compiler/program';
+export { compileProgram, type FusedRunner, planProgram } from './backend/compiler/program';
 export { hoistScanAccumulators } from './backend/compiler/scan-accumulators';
 export { simplify } from './backend/compiler/simplify';
 export { sinkSlices } from './backend/compiler/sink-slices';

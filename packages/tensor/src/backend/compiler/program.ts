@@ -28,10 +28,25 @@ export type FusedRunner = (
 type Action = (env: (ConcreteArray | undefined)[]) => void;
 
 /**
- * Compiles a constant-free jaxpr into a program: simplified (dead code, common
- * subexpressions), elementwise chains fused into generated kernels when the backend has
- * `fused`, every other equation bound to its kernel in advance, with its output avals
- * computed once. Values are released as soon as their last reader has run.
+ * The steps a constant-free jaxpr compiles to: scan accumulators hoisted, simplified
+ * (dead code, common subexpressions) and, with `fuse`, slices sunk and elementwise
+ * chains grouped into fused kernels; else one step per equation.
+ */
+export function planProgram(jaxpr: Jaxpr, fuse: boolean): { program: Jaxpr; steps: Step[] } {
+  const hoisted = hoistScanAccumulators(jaxpr);
+  // Moving slices up only pays where a fused kernel loads them.
+  const program = simplify(fuse ? sinkSlices(hoisted) : hoisted);
+  const steps: Step[] = fuse
+    ? planFusion(program)
+    : program.eqns.map((eqn) => ({ kind: 'eqn', eqn }));
+  return { program, steps };
+}
+
+/**
+ * Compiles a constant-free jaxpr into a program (`planProgram`): elementwise chains fused
+ * into generated kernels when the backend has `fused`, every other equation bound to its
+ * kernel in advance, with its output avals computed once. Values are released as soon as
+ * their last reader has run.
  */
 export function compileProgram(
   jaxpr: Jaxpr,
@@ -39,12 +54,7 @@ export function compileProgram(
   fused?: FusedRunner,
   donated: readonly boolean[] = [],
 ): Program {
-  const hoisted = hoistScanAccumulators(jaxpr);
-  // Moving slices up only pays where a fused kernel loads them.
-  const program = simplify(fused ? sinkSlices(hoisted) : hoisted);
-  const steps: Step[] = fused
-    ? planFusion(program)
-    : program.eqns.map((eqn) => ({ kind: 'eqn', eqn }));
+  const { program, steps } = planProgram(jaxpr, fused !== undefined);
   const slot = new Map<Var, number>();
   const slotOf = (v: Var) => {
     let s = slot.get(v);
