@@ -106,6 +106,10 @@ const FUSIBLE: ReadonlySet<Primitive> = new Set<Primitive>([
   'broadcast_in_dim',
 ]);
 
+/** Whether a fused kernel evaluates `prim` element by element (broadcasts index instead). */
+export const isElementwise = (prim: Primitive): boolean =>
+  FUSIBLE.has(prim) && prim !== 'broadcast_in_dim';
+
 const KERNEL_DTYPES: ReadonlySet<DType> = new Set<DType>(['float32', 'bool']);
 
 /** Groups smaller than this run equation by equation: a kernel call costs more than it saves. */

@@ -1,27 +1,6 @@
 import { type Jaxpr, type JaxprEqn, Var } from '../../core/jaxpr';
-import type { Primitive } from '../../core/primitives';
 import { sizeOf } from '../../core/shape';
-import { slicePattern } from './fusion';
-
-/** Elementwise primitives on float32 operands of the output's shape. */
-const ELEMENTWISE: ReadonlySet<Primitive> = new Set<Primitive>([
-  'neg',
-  'abs',
-  'sqrt',
-  'rsqrt',
-  'exp',
-  'expm1',
-  'log',
-  'log1p',
-  'tanh',
-  'logistic',
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'max',
-  'min',
-]);
+import { isElementwise, slicePattern } from './fusion';
 
 /**
  * Moves slices above the elementwise operation they read, when slices are all that read
@@ -40,7 +19,7 @@ export function sinkSlices(jaxpr: Jaxpr): Jaxpr {
   const sunk = new Map<JaxprEqn, JaxprEqn>(); // slice -> the elementwise op it reads
   for (const eqn of jaxpr.eqns) {
     const y = eqn.outs[0]!;
-    if (!ELEMENTWISE.has(eqn.prim) || outs.has(y)) continue;
+    if (!isElementwise(eqn.prim) || outs.has(y)) continue;
     if (
       !eqn.inputs.every(
         (v) => v.aval.dtype === 'float32' && sizeOf(v.aval.shape) === sizeOf(y.aval.shape),
