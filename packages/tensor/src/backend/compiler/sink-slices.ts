@@ -13,19 +13,20 @@ import { isElementwise, slicePattern } from './fusion';
 export function sinkSlices(jaxpr: Jaxpr): Jaxpr {
   const readers = new Map<Var, JaxprEqn[]>();
   for (const eqn of jaxpr.eqns) {
-    for (const v of eqn.inputs) readers.set(v, [...(readers.get(v) ?? []), eqn]);
+    for (const v of eqn.inputs) {
+      const list = readers.get(v);
+      if (list === undefined) readers.set(v, [eqn]);
+      else list.push(eqn);
+    }
   }
   const outs = new Set(jaxpr.outs);
   const sunk = new Map<JaxprEqn, JaxprEqn>(); // slice -> the elementwise op it reads
   for (const eqn of jaxpr.eqns) {
     const y = eqn.outs[0]!;
     if (!isElementwise(eqn.prim) || outs.has(y)) continue;
-    if (
-      !eqn.inputs.every(
-        (v) => v.aval.dtype === 'float32' && sizeOf(v.aval.shape) === sizeOf(y.aval.shape),
-      )
-    )
-      continue;
+    // Each operand is sliced as the result was, so it must have the result's shape.
+    const sameShape = (v: Var) => v.aval.shape.join() === y.aval.shape.join();
+    if (!eqn.inputs.every((v) => v.aval.dtype === 'float32' && sameShape(v))) continue;
     const slices = readers.get(y) ?? [];
     if (slices.length === 0 || !slices.every((s) => slicePattern(s) !== undefined)) continue;
     const sliced = slices.reduce((n, s) => n + sizeOf(s.outs[0]!.aval.shape), 0);
