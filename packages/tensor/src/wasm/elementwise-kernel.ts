@@ -75,7 +75,12 @@ const SIGN_BIT = -0x80000000;
 const MIN_NORMAL = 2 ** -126;
 
 /** `for (ptrs[0] < end) { body(); ptrs[i] += steps[i] }`, skipped entirely when empty. */
-function stream(f: F, end: number, ptrs: readonly [number, number][], body: () => void): void {
+export function stream(
+  f: F,
+  end: number,
+  ptrs: readonly [number, number][],
+  body: () => void,
+): void {
   const first = ptrs[0]![0];
   f.block(() => {
     f.get(first).get(end).i32LtU().i32Eqz().brIf(0);
@@ -85,6 +90,12 @@ function stream(f: F, end: number, ptrs: readonly [number, number][], body: () =
       f.get(first).get(end).i32LtU().brIf(0);
     });
   });
+}
+
+/** Pushes lanes 2 and 3 of the f32x4 local `v` as an f64x2 (`f64x2.promote_low` does 0, 1). */
+export function promoteHigh(f: F, v: number): void {
+  f.get(v).get(v).i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+  f.f64x2PromoteLowF32x4();
 }
 
 /** `end = base + round_up(n, group) * 4` (byte address past the last padded group). */
@@ -229,8 +240,8 @@ export const unaryBodies: Record<UnaryKernel, (f: F, x: number) => void> = {
   rsqrt: (f, x) => {
     // In float64 then rounded, as the TypeScript kernel computes 1 / Math.sqrt(x).
     const hi = f.local(v128);
-    f.get(x).get(x).i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-    f.f64x2PromoteLowF32x4().set(hi);
+    promoteHigh(f, x);
+    f.set(hi);
     f.f64x2Const(1).get(x).f64x2PromoteLowF32x4().f64x2Sqrt().f64x2Div().f32x4DemoteF64x2Zero();
     f.f64x2Const(1).get(hi).f64x2Sqrt().f64x2Div().f32x4DemoteF64x2Zero();
     f.i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
@@ -455,11 +466,9 @@ function buildRows(op: 'sum' | 'max'): F {
       stream(f, end4, [[x, 16]], () => {
         f.get(x).v128Load().set(v);
         f.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
-        f.get(acc1)
-          .get(v)
-          .get(v)
-          .i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-        f.f64x2PromoteLowF32x4().f64x2Add().set(acc1);
+        f.get(acc1);
+        promoteHigh(f, v);
+        f.f64x2Add().set(acc1);
       });
       f.get(acc0).get(acc1).f64x2Add().set(acc0);
       f.get(acc0).f64x2ExtractLane(0).get(acc0).f64x2ExtractLane(1).f64Add().set(t);
@@ -561,9 +570,9 @@ function buildCols(op: 'sum' | 'max'): F {
           () => {
             f.get(q).v128Load().set(v);
             f.get(d).get(d).v128Load().get(v).f64x2PromoteLowF32x4().f64x2Add().v128Store();
-            f.get(d).get(d).v128Load(16).get(v).get(v);
-            f.i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-            f.f64x2PromoteLowF32x4().f64x2Add().v128Store(16);
+            f.get(d).get(d).v128Load(16);
+            promoteHigh(f, v);
+            f.f64x2Add().v128Store(16);
           },
         );
         stream(

@@ -2,6 +2,7 @@ import type { FusedGroup, FusedReduction, LoadPattern } from '../backend/compile
 import { inputPattern } from '../backend/compiler/fusion';
 import type { JaxprEqn, Var } from '../core/jaxpr';
 import type { Primitive } from '../core/primitives';
+import { sizeOf } from '../core/shape';
 import {
   type BinaryKernel,
   binaryBodies,
@@ -10,6 +11,8 @@ import {
   compareOps,
   maxStep,
   maxStepX4,
+  promoteHigh,
+  stream,
   type UnaryKernel,
   unaryBodies,
 } from './elementwise-kernel';
@@ -316,7 +319,7 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
         } else if (s.pattern.startsWith('slice')) {
           advanceSlice(f, s);
         } else if (s.pattern === 'prefix') {
-          const inner = g.domain / sizeOfVar(g.inputs[states.indexOf(s)]!.v);
+          const inner = g.domain / sizeOf(g.inputs[states.indexOf(s)]!.v.aval.shape);
           f.get(s.count!).i32Const(4).i32Add().set(s.count!);
           // Next operand element once a whole row of `inner` outputs is done.
           f.get(s.ptr)
@@ -346,7 +349,6 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
   return mod.encode();
 }
 
-const sizeOfVar = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
 const rowWidth = (v: Var) => v.aval.shape[v.aval.shape.length - 1]!;
 
 /**
@@ -381,21 +383,14 @@ function startConcat(f: F, c: JaxprEqn, out: number): (values: readonly number[]
 
 /** Stores the f32 `value` (a local) into `count` floats from the address in `ptr`. */
 function fill(f: F, ptr: number, count: number, value: number): void {
-  const at = f.local(i32);
-  const end = f.local(i32);
+  const [at, end] = [f.local(i32), f.local(i32)];
   f.get(ptr)
     .set(at)
     .get(ptr)
     .i32Const(count * 4)
     .i32Add()
     .set(end);
-  f.block(() => {
-    f.loop(() => {
-      f.get(at).get(end).i32LtU().i32Eqz().brIf(1);
-      f.get(at).get(value).f32x4Splat().v128Store();
-      f.get(at).i32Const(16).i32Add().set(at).br(0);
-    });
-  });
+  stream(f, end, [[at, 16]], () => f.get(at).get(value).f32x4Splat().v128Store());
 }
 
 /**
@@ -427,15 +422,13 @@ function startFold(
       });
     };
     if (sum) {
-      const [acc0, acc1, high] = [f.local(v128), f.local(v128), f.local(v128)];
+      const [acc0, acc1] = [f.local(v128), f.local(v128)];
       return {
         step: (v) => {
           f.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
-          f.get(v)
-            .get(v)
-            .i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-          f.f64x2PromoteLowF32x4().set(high);
-          f.get(acc1).get(high).f64x2Add().set(acc1);
+          f.get(acc1);
+          promoteHigh(f, v);
+          f.f64x2Add().set(acc1);
           endRow(() => {
             f.get(acc0).get(acc1).f64x2Add().set(acc0);
             f.get(out).get(acc0).f64x2ExtractLane(0).get(acc0).f64x2ExtractLane(1).f64Add();
@@ -477,13 +470,12 @@ function startFold(
   const walk = { ptr: at, start, count, repeat };
   const advance = (bytes: number) => walkRuns(f, walk, bytes, r.inner, domain / r.size);
   if (sum) {
-    const high = f.local(v128);
     return {
       step: (v) => {
         f.get(at).get(at).v128Load().get(v).f64x2PromoteLowF32x4().f64x2Add().v128Store();
-        f.get(v).get(v).i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-        f.f64x2PromoteLowF32x4().set(high);
-        f.get(at).get(at).v128Load(16).get(high).f64x2Add().v128Store(16);
+        f.get(at).get(at).v128Load(16);
+        promoteHigh(f, v);
+        f.f64x2Add().v128Store(16);
         advance(32);
       },
       finish: () => {
@@ -496,14 +488,15 @@ function startFold(
           .set(end)
           .get(out)
           .set(o);
-        f.block(() => {
-          f.loop(() => {
-            f.get(q).get(end).i32LtU().i32Eqz().brIf(1);
-            f.get(o).get(q).f64Load().f32DemoteF64().f32Store();
-            f.get(q).i32Const(8).i32Add().set(q);
-            f.get(o).i32Const(4).i32Add().set(o).br(0);
-          });
-        });
+        stream(
+          f,
+          end,
+          [
+            [q, 8],
+            [o, 4],
+          ],
+          () => f.get(o).get(q).f64Load().f32DemoteF64().f32Store(),
+        );
       },
     };
   }

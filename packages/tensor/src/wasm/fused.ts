@@ -1,6 +1,7 @@
 import type { FusedGroup } from '../backend/compiler/fusion';
 import { allocate, type TypedArray } from '../core/dtype';
 import type { Var } from '../core/jaxpr';
+import { sizeOf } from '../core/shape';
 import { ELEMENTWISE_MEMORY, PAD_BYTES } from './elementwise-kernel';
 import {
   buildFusedModule,
@@ -50,7 +51,7 @@ export function fusedKernel(
     run = instance.exports.run as Run;
     rt.kernels.set(key, run);
   }
-  const elements = (v: Var) => v.aval.shape.reduce((a, d) => a * d, 1);
+  const elements = (v: Var) => sizeOf(v.aval.shape);
   // An input read with several patterns (an LSTM's four gate slices) is copied once.
   const copied = [...new Set(g.inputs.map((i) => i.v))];
   const sizes = [
