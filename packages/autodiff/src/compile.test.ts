@@ -32,11 +32,15 @@ function both<T extends jt.Array[]>(f: (...a: T) => jt.Array | jt.Array[], ...ar
   return [list(compiled), list(eager)] as const;
 }
 
-const fusedGroups = (f: (...a: jt.Array[]) => unknown, ...args: jt.Array[]) => {
+/** The program `f` compiles to with fusion (as on the WebAssembly backend), and its steps. */
+const plan = (f: (...a: jt.Array[]) => unknown, ...args: jt.Array[]) => {
   const p = makeJaxpr(f)(...args);
   const flat = { ...p.jaxpr, constVars: [], inVars: [...p.jaxpr.constVars, ...p.jaxpr.inVars] };
-  return jc.planFusion(jc.simplify(flat)).filter((s) => s.kind === 'fused');
+  return jc.planProgram(flat, true);
 };
+
+const fusedGroups = (f: (...a: jt.Array[]) => unknown, ...args: jt.Array[]) =>
+  plan(f, ...args).steps.filter((s) => s.kind === 'fused');
 
 describe('fused float32 kernels', () => {
   const before = jt.getBackend();
@@ -184,19 +188,11 @@ describe('fused float32 kernels', () => {
     // and adds them itself: the full-width sum is never stored.
     const summed = (zx: jt.Array, zh: jt.Array, cc: jt.Array) => cell(jt.add(zx, zh), cc);
     const three = [f32(32, [33, 32]), f32(33, [33, 32]), f32(31, [33, 8])] as const;
-    const p = makeJaxpr(summed)(...three);
-    const program = jc.simplify(
-      jc.sinkSlices({
-        ...p.jaxpr,
-        constVars: [],
-        inVars: [...p.jaxpr.constVars, ...p.jaxpr.inVars],
-      }),
-    );
+    const { program, steps: planned } = plan(summed, ...three);
     jc.typecheckJaxpr(program);
     expect(program.eqns.filter((e) => e.prim === 'add' && e.outs[0]!.aval.shape[1] === 32)).toEqual(
       [],
     );
-    const planned = jc.planFusion(program);
     expect(planned.map((st) => st.kind)).toEqual(['fused']);
     const [c3, e3] = both(summed, ...three);
     c3.forEach((o, i) => {
