@@ -545,3 +545,106 @@ describe('recycled intermediates', () => {
     }
   });
 });
+
+describe('the arena', () => {
+  const before = jt.getBackend();
+  afterEach(() => jt.setBackend(before));
+
+  const mlpLoss = (w1: jt.Array, w2: jt.Array, x: jt.Array) => {
+    const h = jt.relu(jt.matmul(x, w1));
+    const y = jt.reshape(jt.tanh(jt.matmul(h, w2)), [-1]);
+    return jt.sum(jt.square(y));
+  };
+  const mlpArgs = () => [f32(50, [24, 40]), f32(51, [40, 12]), f32(52, [16, 24])] as const;
+
+  it('values only products and fused kernels read are placed in it, and live ones never share bytes', () => {
+    const dw = (w1: jt.Array, w2: jt.Array, x: jt.Array) =>
+      grad(mlpLoss, { argnums: [0, 1] })(w1, w2, x);
+    const { program, steps } = plan(dw, ...mlpArgs());
+    // Matrix products as the in-place kernels (as on the WebAssembly backend).
+    const products = steps.flatMap((s) =>
+      s.kind === 'eqn' && s.eqn.prim === 'dot_general' ? [s.eqn] : [],
+    );
+    const arena = jc.planArena(program, steps, new Set(products));
+    const resident = [...arena.offset.keys()];
+    // The hidden activations and the backward products' results stay in the arena...
+    expect(resident.some((v) => v.aval.shape.join() === '16,40')).toBe(true);
+    // ...but inputs and outputs never do.
+    for (const v of [...program.inVars, ...program.outs]) expect(arena.offset.has(v)).toBe(false);
+    // A reshape of a resident value is the same bytes.
+    for (const s of steps) {
+      if (s.kind === 'eqn' && s.eqn.prim === 'reshape' && arena.offset.has(s.eqn.outs[0]!))
+        expect(arena.offset.get(s.eqn.outs[0]!)).toBe(arena.offset.get(s.eqn.inputs[0]!));
+    }
+    // At every step, the values written before or by it and read by it or later hold
+    // disjoint bytes inside the frame.
+    const reads = (s: jc.Step) =>
+      s.kind === 'eqn' ? s.eqn.inputs : s.group.inputs.map((i) => i.v);
+    const writes = (s: jc.Step) => (s.kind === 'eqn' ? s.eqn.outs : s.group.outputs);
+    const bytes = (v: jc.Var) => v.aval.shape.reduce((a, b) => a * b, 1) * 4;
+    const alias = new Map<jc.Var, jc.Var>();
+    for (const s of steps)
+      if (s.kind === 'eqn' && s.eqn.prim === 'reshape') alias.set(s.eqn.outs[0]!, s.eqn.inputs[0]!);
+    const root = (v: jc.Var): jc.Var => (alias.has(v) ? root(alias.get(v)!) : v);
+    const born = new Map<jc.Var, number>();
+    const last = new Map<jc.Var, number>();
+    steps.forEach((s, k) => {
+      for (const v of writes(s)) if (!born.has(root(v))) born.set(root(v), k);
+      for (const v of reads(s)) last.set(root(v), k);
+    });
+    const roots = resident.filter((v) => root(v) === v);
+    let sum = 0;
+    for (const v of roots) {
+      const at = arena.offset.get(v)!;
+      expect(at % 64).toBe(0);
+      expect(at + bytes(v)).toBeLessThanOrEqual(arena.bytes);
+      sum += bytes(v);
+    }
+    steps.forEach((_, k) => {
+      const live = roots.filter((v) => born.get(v)! <= k && (last.get(v) ?? born.get(v)!) >= k);
+      for (const a of live)
+        for (const b of live) {
+          if (a === b) continue;
+          const [x, y] = [arena.offset.get(a)!, arena.offset.get(b)!];
+          expect(x + bytes(a) <= y || y + bytes(b) <= x).toBe(true);
+        }
+    });
+    // Bytes of values read no more are reused: the frame is smaller than their sum.
+    expect(arena.bytes).toBeLessThan(sum);
+  });
+
+  it('a training step through it equals eager, call after call', () => {
+    const dw = (w1: jt.Array, w2: jt.Array, x: jt.Array) =>
+      grad(mlpLoss, { argnums: [0, 1] })(w1, w2, x);
+    const step = jit(dw);
+    for (let s = 0; s < 3; s++) {
+      const args = [f32(60 + s, [24, 40]), f32(70 + s, [40, 12]), f32(80 + s, [16, 24])] as const;
+      jt.setBackend(jt.wasmBackend());
+      const got = step(...args);
+      jt.setBackend(jt.cpuBackend);
+      const want = dw(...args);
+      got.forEach((g, i) => {
+        expectNear(g, want[i]!, 1e-4);
+      });
+    }
+  });
+
+  it("a scan body's frame stacks above its caller's live values", () => {
+    // `h` is in the caller's arena while the loop runs: a body frame placed over it
+    // would overwrite it.
+    const f = (w: jt.Array, x: jt.Array, xs: jt.Array) => {
+      const h = jt.tanh(jt.matmul(x, w));
+      const step = (c: jt.Array, xt: jt.Array): [jt.Array, jt.Array] => {
+        const next = jt.relu(jt.matmul(jt.tanh(jt.matmul(c, w)), w));
+        return [jt.add(next, xt), jt.sum(next)];
+      };
+      const [last, sums] = jt.scan(step, x, xs);
+      return [jt.matmul(jt.add(h, last), w), sums];
+    };
+    const args = [jt.mul(f32(90, [32, 32]), 0.2), f32(91, [8, 32]), f32(92, [5, 8, 32])] as const;
+    const [c, e] = both(f, ...args);
+    c.forEach((g, i) => {
+      expectNear(g, e[i]!, 1e-5);
+    });
+  });
+});

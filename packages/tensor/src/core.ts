@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export { type ArenaPlan, planArena } from './backend/compiler/arena';
 export {
   type FusedGroup,
   type FusedInput,
@@ -14,7 +15,15 @@ export {
   planFusion,
   type Step,
 } from './backend/compiler/fusion';
-export { compileProgram, type FusedRunner, planProgram } from './backend/compiler/program';
+export {
+  type ArenaKernels,
+  compileProgram,
+  type FusedRunner,
+  type InPlaceKernel,
+  type Operand,
+  type ProgramOptions,
+  planProgram,
+} from './backend/compiler/program';
 export { hoistScanAccumulators } from './backend/compiler/scan-accumulators';
 export { simplify } from './backend/compiler/simplify';
 export { sinkSlices } from './backend/compiler/sink-slices';

@@ -10,6 +10,7 @@ import { binaryLoops, unaryLoops } from './cpu-elementwise';
 import { matmulInto } from './cpu-matmul';
 import { col2im, im2col } from './cpu-patches';
 import { reduce } from './cpu-reduce';
+import { dotLayout } from './dot-layout';
 import { copyStrided, gatherRows, stridedCopy, withWords } from './strided';
 
 const make = (buffer: TypedArray, shape: Shape, dtype: DType) =>
@@ -143,14 +144,10 @@ export const tsMatmul: MatmulKernel = (a, b, out, batch, m, k, n, transA, transB
     n,
   );
 
-const sameOrder = (perm: readonly number[], order: readonly number[]) =>
-  perm.length === order.length && perm.every((v, i) => v === order[i]);
-
 /**
- * `dot_general` as one batched matrix product. Operands whose axes are in `[batch, m, k]`
- * / `[batch, k, n]` order, or in the transposed `[batch, k, m]` / `[batch, n, k]` order
- * (what matmul gradients produce), go to the kernel as they are; others are transposed
- * (copied) first. Backends differ only in the `matmul` kernel they pass.
+ * `dot_general` as one batched matrix product (`dotLayout`): operands are transposed
+ * first only where the kernel cannot read them as they are. Backends differ only in the
+ * `matmul` kernel they pass.
  */
 export function dotGeneral(
   lhs: ConcreteArray,
@@ -158,31 +155,12 @@ export function dotGeneral(
   p: Parameters<Kernel<'dot_general'>>[1],
   matmul: MatmulKernel = tsMatmul,
 ): ConcreteArray {
-  const [lc, rc] = p.contract;
-  const [lb, rb] = p.batch;
-  const lf = lhs.shape.map((_, i) => i).filter((i) => !lc.includes(i) && !lb.includes(i));
-  const rf = rhs.shape.map((_, i) => i).filter((i) => !rc.includes(i) && !rb.includes(i));
-  const batchShape = lb.map((i) => lhs.shape[i]!);
-  const m = sizeOf(lf.map((i) => lhs.shape[i]!));
-  const k = sizeOf(lc.map((i) => lhs.shape[i]!));
-  const n = sizeOf(rf.map((i) => rhs.shape[i]!));
-  const identity = (x: ConcreteArray) => x.shape.map((_, i) => i);
-  const lperm = [...lb, ...lf, ...lc];
-  const rperm = [...rb, ...rc, ...rf];
-  const transA =
-    !sameOrder(lperm, identity(lhs)) && sameOrder([...lb, ...lc, ...lf], identity(lhs));
-  const transB =
-    !sameOrder(rperm, identity(rhs)) && sameOrder([...rb, ...rf, ...rc], identity(rhs));
-  const a = transA || sameOrder(lperm, identity(lhs)) ? lhs : transposeBuffer(lhs, lperm);
-  const b = transB || sameOrder(rperm, identity(rhs)) ? rhs : transposeBuffer(rhs, rperm);
-  const outShape = [
-    ...batchShape,
-    ...lf.map((i) => lhs.shape[i]!),
-    ...rf.map((i) => rhs.shape[i]!),
-  ];
-  const out = allocate(lhs.dtype, sizeOf(outShape));
-  matmul(a.buffer, b.buffer, out, sizeOf(batchShape), m, k, n, transA, transB);
-  return make(out, outShape, lhs.dtype);
+  const d = dotLayout(lhs.shape, rhs.shape, p);
+  const a = d.lperm ? transposeBuffer(lhs, d.lperm) : lhs;
+  const b = d.rperm ? transposeBuffer(rhs, d.rperm) : rhs;
+  const out = allocate(lhs.dtype, sizeOf(d.outShape));
+  matmul(a.buffer, b.buffer, out, d.batch, d.m, d.k, d.n, d.transA, d.transB);
+  return make(out, d.outShape, lhs.dtype);
 }
 
 /** Whether the first element's bits are all zero: +0, integer 0 or false. */

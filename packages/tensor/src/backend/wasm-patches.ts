@@ -1,51 +1,69 @@
 import type { ConvPatchesParams } from '../core/primitives';
-import type { Shape } from '../core/shape';
+import { type Shape, sizeOf } from '../core/shape';
+import { scratchBase } from '../wasm/memory';
 import { rowsRuntime } from '../wasm/rows';
 import { tapBlocks } from './cpu-patches';
 
 /** Operand regions start on 64-byte boundaries. */
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
+/** A float32 operand: an array, or the byte offset of one in the matmul's memory. */
+export type PatchOperand = Float32Array | number;
+
 /**
- * Moves float32 patches between `from` and `to` in WebAssembly: `from` is copied into
- * the private memory, the destination region zeroed, the tap blocks run (`add` for col2im,
- * `copy` for im2col), and the destination copied out. Returns false, touching nothing,
- * where WebAssembly is unavailable or the taps are not contiguous rows.
+ * Moves float32 patches between `from` and `to` in WebAssembly, as a function of the two
+ * operands, or undefined where WebAssembly is unavailable or the taps are not contiguous
+ * rows (then the TypeScript path must run). An operand given as an array is copied in
+ * above `scratchBase()` (`to` is then copied out); the destination region is zeroed and
+ * the tap blocks run (`add` for col2im, `copy` for im2col).
  */
-function movePatches(
-  from: Float32Array,
-  to: Float32Array,
+export function patchMover(
   inShape: Shape,
+  colsSize: number,
   p: ConvPatchesParams,
   fromCols: boolean,
-): boolean {
+): ((from: PatchOperand, to: PatchOperand) => void) | undefined {
   const rt = rowsRuntime();
-  const walk =
-    rt === null ? undefined : tapBlocks(inShape, p, fromCols, (fromCols ? from : to).length);
-  if (rt === null || walk === undefined) return false;
-  const toAt = align(from.length * 4);
-  rt.reserve(toAt + to.length * 4);
-  const f32 = rt.f32;
+  const walk = rt === null ? undefined : tapBlocks(inShape, p, fromCols, colsSize);
+  if (rt === null || walk === undefined) return undefined;
+  const imageSize = sizeOf(inShape);
+  const [fromSize, toSize] = fromCols ? [colsSize, imageSize] : [imageSize, colsSize];
   const run = fromCols ? rt.add : rt.copy;
-  f32.set(from, 0);
-  f32.fill(0, toAt / 4, toAt / 4 + to.length);
-  walk((f, t, m, n, fromRow, toRow) => run(f * 4, toAt + t * 4, m, n, fromRow * 4, toRow * 4));
-  to.set(f32.subarray(toAt / 4, toAt / 4 + to.length));
-  return true;
+  return (from, to) => {
+    const base = scratchBase();
+    const fromAt = typeof from === 'number' ? from : base;
+    const toAt = typeof to === 'number' ? to : base + align(fromSize * 4);
+    rt.reserve(Math.max(fromAt + fromSize * 4, toAt + toSize * 4));
+    const f32 = rt.f32;
+    if (typeof from !== 'number') f32.set(from, fromAt / 4);
+    f32.fill(0, toAt / 4, toAt / 4 + toSize);
+    walk((f, t, m, n, fromRow, toRow) =>
+      run(fromAt + f * 4, toAt + t * 4, m, n, fromRow * 4, toRow * 4),
+    );
+    if (typeof to !== 'number') to.set(f32.subarray(toAt / 4, toAt / 4 + toSize));
+  };
 }
 
 /** im2col of a float32 image into `cols`; false where the TypeScript path must run. */
-export const im2colF32 = (
+export function im2colF32(
   image: Float32Array,
   cols: Float32Array,
   inShape: Shape,
   p: ConvPatchesParams,
-): boolean => movePatches(image, cols, inShape, p, false);
+): boolean {
+  const move = patchMover(inShape, cols.length, p, false);
+  move?.(image, cols);
+  return move !== undefined;
+}
 
 /** col2im of float32 `cols` into `image`; false where the TypeScript path must run. */
-export const col2imF32 = (
+export function col2imF32(
   cols: Float32Array,
   image: Float32Array,
   inShape: Shape,
   p: ConvPatchesParams,
-): boolean => movePatches(cols, image, inShape, p, true);
+): boolean {
+  const move = patchMover(inShape, cols.length, p, true);
+  move?.(cols, image);
+  return move !== undefined;
+}

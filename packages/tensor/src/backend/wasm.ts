@@ -12,9 +12,11 @@ import {
 } from '../wasm/elementwise';
 import type { BinaryKernel, CompareKernel, UnaryKernel } from '../wasm/elementwise-kernel';
 import { fusedKernel } from '../wasm/fused';
-import { matmulF32Batched, wasmAvailable } from '../wasm/matmul';
-import { compileProgram } from './compiler/program';
+import { kernelMemory, matmulF32Batched, wasmAvailable } from '../wasm/matmul';
+import { popFrame, pushFrame } from '../wasm/memory';
+import { type ArenaKernels, compileProgram } from './compiler/program';
 import { cpuBackend, dotGeneral, type MatmulKernel, tsMatmul } from './cpu';
+import { wasmInPlaceKernel } from './wasm-in-place';
 import { col2imF32, im2colF32 } from './wasm-patches';
 
 // Below this many multiply-adds the copy into WebAssembly memory costs more than it saves.
@@ -177,6 +179,17 @@ const patchKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose'> = {
   },
 };
 
+/** The compiled programs' arena: frames on the stack of the matmul's memory. */
+const arena: ArenaKernels = {
+  push: (bytes) => {
+    const base = pushFrame(bytes);
+    kernelMemory(base + bytes);
+    return base;
+  },
+  pop: popFrame,
+  inPlace: wasmInPlaceKernel,
+};
+
 let cached: Backend | undefined;
 
 /**
@@ -195,13 +208,13 @@ export function wasmBackend(): Backend {
       ...(elementwiseAvailable() ? patchKernels : {}),
       dot_general: ([a, b], p) => [dotGeneral(a!, b!, p, matmul)],
     },
-    // jit programs: elementwise chains fused into generated SIMD kernels.
+    // jit programs: elementwise chains fused into generated SIMD kernels, which share
+    // an arena in the matmul's memory with the matrix products.
     compile: (jaxpr, { donated }) =>
       compileProgram(
         jaxpr,
         wasmBackend(),
-        elementwiseAvailable() ? fusedKernel : undefined,
-        donated,
+        elementwiseAvailable() ? { fused: fusedKernel, arena, donated } : { donated },
       ),
   };
   return cached;

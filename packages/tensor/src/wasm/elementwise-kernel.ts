@@ -657,14 +657,17 @@ function buildFunction(kernel: ElementwiseKernel): F {
   }
 }
 
-/** A module that imports the calling-thread kernels' (non-shared) memory. */
-export const callingThreadModule = (): ModuleBuilder =>
+/**
+ * A module that imports the calling-thread kernels' memory: their own (non-shared) one,
+ * or, `shared`, the matmul's where it is shared with the pool (fused kernels run there).
+ */
+export const callingThreadModule = (shared = false): ModuleBuilder =>
   new ModuleBuilder().importMemory({
     module: ELEMENTWISE_MEMORY.module,
     name: ELEMENTWISE_MEMORY.name,
     initial: 1,
     maximum: ELEMENTWISE_MEMORY.maximumPages,
-    shared: false,
+    shared,
   });
 
 /** The module of one kernel: imports the memory, exports `run`. */

@@ -125,7 +125,7 @@ export const reductionScratchBytes = (r: FusedReduction): number =>
  * over byte addresses of whole arrays (padded to 16 bytes), four elements per step; one
  * scratch address per reduction that needs one (`reductionScratchBytes`).
  */
-export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
+export function buildFusedModule(g: FusedGroup, shared = false): Uint8Array<ArrayBuffer> {
   const nIn = g.inputs.length;
   const nScratch = g.reductions.filter((r) => reductionScratchBytes(r) > 0).length;
   const f = new FunctionBuilder([
@@ -344,7 +344,7 @@ export function buildFusedModule(g: FusedGroup): Uint8Array<ArrayBuffer> {
     });
   });
   for (const fold of folds) fold.finish();
-  const mod = callingThreadModule();
+  const mod = callingThreadModule(shared);
   mod.addFunction('run', f);
   return mod.encode();
 }

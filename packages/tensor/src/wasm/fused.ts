@@ -9,17 +9,21 @@ import {
   groupSignature,
   reductionScratchBytes,
 } from './fused-kernel';
-import { callingThreadMemory, growMemory } from './memory';
+import { kernelMemory } from './matmul';
+import { growMemory, scratchBase } from './memory';
 
 type Run = (...args: number[]) => void;
 
 /**
- * Runs fused elementwise kernels on the calling thread. Inputs are copied into a private
- * memory once per group (not once per operation), the generated kernel runs, and the
- * outputs are copied out. Kernels are cached by the group's canonical text.
+ * Runs fused elementwise kernels on the calling thread, over the matmul's memory, so a
+ * compiled program's arena (values only its kernels touch) can stay there between
+ * kernels. Other inputs are copied in once per group (not once per operation), above
+ * `scratchBase()`, the generated kernel runs, and other outputs are copied out. Kernels
+ * are cached by the group's canonical text.
  */
 interface FusedRuntime {
   readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
   readonly kernels: Map<string, Run>;
   bytes: Uint8Array;
 }
@@ -28,23 +32,42 @@ let runtime: FusedRuntime | undefined;
 
 function getRuntime(): FusedRuntime {
   if (runtime === undefined) {
-    const memory = callingThreadMemory();
-    runtime = { memory, kernels: new Map(), bytes: new Uint8Array(memory.buffer) };
+    const km = kernelMemory();
+    if (!km) throw new RangeError('fused kernels: WebAssembly SIMD is not available');
+    runtime = {
+      ...km,
+      kernels: new Map(),
+      bytes: new Uint8Array(km.memory.buffer),
+    };
   }
   return runtime;
 }
 
 const padded = (bytes: number) => Math.ceil(bytes / PAD_BYTES) * PAD_BYTES || PAD_BYTES;
 
-/** A fused group bound to its kernel and memory layout: `run(inputs) → outputs`. */
+/**
+ * Where an operand of a fused kernel is: a typed array (an input to copy in, or a donated
+ * buffer an output is copied into), or a byte offset in the kernel memory, read or written
+ * in place.
+ */
+export type FusedOperand = TypedArray | number;
+
+/**
+ * A fused group bound to its kernel and memory layout: `run(inputs, into) → outputs`.
+ * Output `k` goes to `into[k]` where given (a donated buffer, or an offset; then the
+ * result holds `undefined` there), else to a new array.
+ */
 export function fusedKernel(
   g: FusedGroup,
-): (inputs: readonly TypedArray[], into?: readonly (TypedArray | undefined)[]) => TypedArray[] {
+): (
+  inputs: readonly FusedOperand[],
+  into?: readonly (FusedOperand | undefined)[],
+) => (TypedArray | undefined)[] {
   const rt = getRuntime();
   const key = groupSignature(g);
   let run = rt.kernels.get(key);
   if (run === undefined) {
-    const module = new WebAssembly.Module(buildFusedModule(g));
+    const module = new WebAssembly.Module(buildFusedModule(g, rt.shared));
     const instance = new WebAssembly.Instance(module, {
       [ELEMENTWISE_MEMORY.module]: { [ELEMENTWISE_MEMORY.name]: rt.memory },
     });
@@ -59,6 +82,7 @@ export function fusedKernel(
     ...g.outputs.map((v) => elements(v) * elementBytes(v)),
     ...g.reductions.map(reductionScratchBytes).filter((b) => b > 0),
   ];
+  // Offsets from the scratch base; an operand given as an offset leaves its place unused.
   const offsets: number[] = [];
   let total = 0;
   for (const s of sizes) {
@@ -66,25 +90,37 @@ export function fusedKernel(
     total += padded(s);
   }
   const copyFrom = copied.map((v) => g.inputs.findIndex((i) => i.v === v));
-  const inOffsets = g.inputs.map((i) => offsets[copied.indexOf(i.v)]!);
-  const outOffsets = offsets.slice(copied.length, copied.length + g.outputs.length);
+  const inSlot = g.inputs.map((i) => copied.indexOf(i.v));
+  const nOut = g.outputs.length;
+  const nIn = copied.length;
   const kernel = run;
-  const args = [g.domain, ...inOffsets, ...offsets.slice(copied.length)];
-  // `into[k]`: a donated buffer to write output k into instead of a new one.
+  const args: number[] = new Array(1 + g.inputs.length + offsets.length - nIn).fill(0);
+  args[0] = g.domain;
   return (inputs, into) => {
-    growMemory(rt.memory, total);
+    const base = scratchBase();
+    growMemory(rt.memory, base + total);
     if (rt.bytes.buffer !== rt.memory.buffer) rt.bytes = new Uint8Array(rt.memory.buffer);
     const bytes = rt.bytes;
-    copyFrom.forEach((k, c) => {
+    const at = copyFrom.map((k, c) => {
       const x = inputs[k]!;
-      bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), offsets[c]!);
+      if (typeof x === 'number') return x;
+      bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), base + offsets[c]!);
+      return base + offsets[c]!;
     });
+    for (let i = 0; i < inSlot.length; i++) args[1 + i] = at[inSlot[i]!]!;
+    const outArg = 1 + inSlot.length;
+    for (let k = nIn; k < offsets.length; k++) {
+      const target = k - nIn < nOut ? into?.[k - nIn] : undefined;
+      args[outArg + k - nIn] = typeof target === 'number' ? target : base + offsets[k]!;
+    }
     kernel(...args);
     return g.outputs.map((v, k) => {
-      const out = into?.[k] ?? allocate(v.aval.dtype, elements(v), false);
-      const at = outOffsets[k]!;
+      const target = into?.[k];
+      if (typeof target === 'number') return undefined;
+      const out = target ?? allocate(v.aval.dtype, elements(v), false);
+      const from = args[outArg + k]!;
       new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(
-        bytes.subarray(at, at + out.byteLength),
+        bytes.subarray(from, from + out.byteLength),
       );
       return out;
     });

@@ -4,6 +4,7 @@ import {
   clearWorkerFault,
   getNumThreads,
   injectWorkerFault,
+  kernelMemory,
   matmulF32,
   matmulF32Batched,
   matmulF32Into,
@@ -14,6 +15,7 @@ import {
   whenThreadsReady,
 } from './matmul';
 import { buildMatmulModule, defaultKernelConfig } from './matmul-kernel';
+import { popFrame, pushFrame, scratchBase } from './memory';
 
 /** Deterministic values in [-1, 1) so failures reproduce. */
 function randomArray(length: number, seed: number): Float32Array {
@@ -284,6 +286,49 @@ describe('matmulF32 (worker pool)', () => {
     for (let rep = 0; rep < 20; rep++) expectClose(matmulF32(a, b, m, k, n), want, k);
     const after = threadTicketCounts();
     expect(after.reduce((s, x) => s + x, 0)).toBeGreaterThan(before.reduce((s, x) => s + x, 0));
+  });
+
+  it('reads and writes operands given as offsets in place, on all threads, above a live frame', () => {
+    const [m, k, n] = [300, 129, 129];
+    const a = randomArray(m * k, 61);
+    const b = randomArray(k * n, 62);
+    const want = reference(a, b, m, k, n);
+    const [aAt, bAt, cAt, guardAt] = [
+      0,
+      m * k * 4,
+      (m * k + k * n) * 4,
+      (m * k + k * n + m * n) * 4,
+    ];
+    const guard = randomArray(4096, 63);
+    const frame = pushFrame(guardAt + guard.length * 4);
+    try {
+      let f32 = new Float32Array(kernelMemory(frame + guardAt + guard.length * 4)!.memory.buffer);
+      f32.set(a, (frame + aAt) / 4);
+      f32.set(b, (frame + bAt) / 4);
+      f32.set(guard, (frame + guardAt) / 4);
+      // Operands in memory, mixed with arrays, and a result written there.
+      const before = threadTicketCounts().reduce((s, x) => s + x, 0);
+      matmulF32Batched(frame + aAt, b, frame + cAt, 1, m, k, n);
+      matmulF32Batched(a, frame + bAt, frame + cAt, 1, m, k, n, {
+        accumulate: true,
+      });
+      f32 = new Float32Array(kernelMemory()!.memory.buffer);
+      const c = f32.slice((frame + cAt) / 4, (frame + cAt) / 4 + m * n);
+      expectClose(
+        c,
+        want.map((x) => 2 * x),
+        2 * k,
+      );
+      expect(threadTicketCounts().reduce((s, x) => s + x, 0)).toBeGreaterThan(before + 2);
+      // The per-call scratch lies above the frame: the guard behind the result is intact.
+      expect(scratchBase()).toBeGreaterThanOrEqual(frame + guardAt + guard.length * 4);
+      expect(
+        Array.from(f32.subarray((frame + guardAt) / 4, (frame + guardAt) / 4 + guard.length)),
+      ).toEqual(Array.from(guard));
+    } finally {
+      popFrame(frame);
+    }
+    expect(scratchBase()).toBe(frame);
   });
 
   it('runs a batch of small products as one job', () => {

@@ -8,7 +8,7 @@ import {
   MEMORY_MODULE,
   MEMORY_NAME,
 } from './matmul-kernel';
-import { growMemory, PAGE } from './memory';
+import { growMemory, KEPT_PACKS_BYTES, PAGE, scratchBase } from './memory';
 import { canBlock, hardwareThreads, newControl, type PoolWorker, workerSpawner } from './pool';
 
 type I = number;
@@ -47,8 +47,6 @@ interface Runtime {
   f32: Float32Array;
   /** Packed B operands kept at the bottom of memory; see `lookupPackedB`. */
   packs: PackCache;
-  /** Bytes reserved for `packs` at offset `ALIGN`; it grows up to PACK_CACHE_MAX_BYTES. */
-  packBytes: number;
 }
 
 /**
@@ -84,13 +82,13 @@ const ALIGN = 64;
  */
 const PARALLEL_MIN_MACS = 1 << 22;
 /**
- * Packed operands kept for reuse (see `cacheB`) take at most this many bytes, and only
- * packs up to a quarter of it are kept. Reuse pays when packing costs as much as the
- * product (few rows, a small weight reused at every time step); large operands are
- * packed cheaply relative to their product, and keeping them grew the CNN's memory by
- * over 100 MB.
+ * Packed operands kept for reuse (see `cacheB`) take at most `KEPT_PACKS_BYTES`, at the
+ * bottom of memory, and only packs up to a quarter of it are kept. Reuse pays when
+ * packing costs as much as the product (few rows, a small weight reused at every time
+ * step); large operands are packed cheaply relative to their product, and keeping them
+ * grew the CNN's memory by over 100 MB.
  */
-const PACK_CACHE_MAX_BYTES = 4 << 20;
+const PACK_CACHE_MAX_BYTES = KEPT_PACKS_BYTES;
 
 let runtime: Runtime | null | undefined;
 let requestedThreads: number | undefined;
@@ -155,7 +153,6 @@ function createRuntime(): Runtime | null {
         workers: [],
         f32: new Float32Array(memory.buffer),
         packs: { byBuffer: new WeakMap(), generation: 0, top: ALIGN },
-        packBytes: 0,
       };
     } catch {
       // An engine without SIMD, threads or shared memory throws somewhere above; try
@@ -176,6 +173,22 @@ function getRuntime(): Runtime | null {
  */
 export function wasmAvailable(): boolean {
   return getRuntime() !== null;
+}
+
+/**
+ * The memory the matmul kernels (and the fused kernels of compiled programs) address, at
+ * least `bytes` long, and whether it is shared with the pool's workers; undefined where
+ * WebAssembly SIMD is unavailable.
+ */
+export function kernelMemory(
+  bytes = 0,
+): { readonly memory: WebAssembly.Memory; readonly shared: boolean } | undefined {
+  const rt = getRuntime();
+  if (!rt) return undefined;
+  ensureBytes(rt, bytes);
+  const shared =
+    typeof SharedArrayBuffer === 'function' && rt.memory.buffer instanceof SharedArrayBuffer;
+  return { memory: rt.memory, shared };
 }
 
 /** Whether the matmul kernel uses relaxed-SIMD fused multiply-adds (false when unavailable). */
@@ -302,7 +315,6 @@ function lookupPackedB(
   }
   const offset = cache.top;
   cache.top = roundUp(offset + bytes, ALIGN);
-  rt.packBytes = Math.max(rt.packBytes, cache.top - ALIGN);
   list.push({ generation: cache.generation, transB, batch, k, n, offset });
   cache.byBuffer.set(b, list);
   return { offset, hit: false };
@@ -329,18 +341,25 @@ export function matmulF32Into(
 }
 
 /**
+ * An operand of `matmulF32Batched`: a typed array, copied into the kernel memory, or the
+ * byte offset of data already there (a value in a compiled program's arena).
+ */
+export type Operand = Float32Array | number;
+
+/**
  * `out[i] (+)= A[i] @ B[i]` for `i < batch`, with `a` `[batch, m, k]`, `b` `[batch, k, n]`
  * and `out` `[batch, m, n]` row-major float32 (the argument order of the CPU backend's
  * `setMatmulKernel`). All matrices of the batch share one job on the pool, so many
- * small products cost one wake-up, not one each.
+ * small products cost one wake-up, not one each. An operand given as a byte offset into
+ * the kernel memory (see `kernelMemory`) is read or written in place.
  *
  * @throws RangeError when the WebAssembly kernel is unavailable (see `wasmAvailable`) or
  * an array is shorter than its shape.
  */
 export function matmulF32Batched(
-  a: Float32Array,
-  b: Float32Array,
-  out: Float32Array,
+  a: Operand,
+  b: Operand,
+  out: Operand,
   batch: number,
   m: number,
   k: number,
@@ -356,19 +375,26 @@ export function matmulF32Batched(
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`matmulF32: bad ${name} = ${v}`);
   }
   const [aSize, bSize, cSize] = [m * k, k * n, m * n];
-  if (a.length < batch * aSize || b.length < batch * bSize || out.length < batch * cSize) {
+  const short = (x: Operand, size: number) => typeof x !== 'number' && x.length < batch * size;
+  if (short(a, aSize) || short(b, bSize) || short(out, cSize)) {
+    const len = (x: Operand) => (typeof x === 'number' ? `at ${x}` : x.length);
     throw new RangeError(
       `matmulF32: arrays too short for ${batch} x [${m},${k}] @ [${k},${n}]: ` +
-        `a ${a.length}, b ${b.length}, out ${out.length}`,
+        `a ${len(a)}, b ${len(b)}, out ${len(out)}`,
     );
   }
   const accumulate = options.accumulate === true;
   if (batch === 0 || m === 0 || n === 0) return;
+  const rt = getRuntime();
   if (k === 0) {
-    if (!accumulate) out.fill(0, 0, batch * cSize);
+    if (accumulate) return;
+    if (typeof out !== 'number') out.fill(0, 0, batch * cSize);
+    else if (rt) {
+      ensureBytes(rt, out + batch * cSize * 4);
+      rt.f32.fill(0, out / 4, out / 4 + batch * cSize);
+    }
     return;
   }
-  const rt = getRuntime();
   if (!rt) throw new RangeError('matmulF32: WebAssembly SIMD is not available');
   const { mr, nr, kc, mc, unroll } = rt.cfg;
 
@@ -376,8 +402,9 @@ export function matmulF32Batched(
   if (threads > 1) resizePool(rt, threads - 1);
   const slots = threads > 1 ? rt.workers.length + 1 : 1;
 
-  // Layout: [kept packed B operands][scratch per thread][A][B][packed B][C], 64-byte
-  // aligned. Only the kept packs outlive the call; everything after them is per call.
+  // Layout from `scratchBase()` up (below it: the kept packs and every running program's
+  // arena): [scratch per thread][A][B][packed B][C], 64-byte aligned, each operand only
+  // where it is not in memory already. Only the kept packs outlive the call.
   const kPad = roundUp(k, unroll);
   const panels = Math.ceil(n / nr);
   const tmpOffset = mc * kc * 4;
@@ -385,28 +412,33 @@ export function matmulF32Batched(
   const bpStride = panels * kPad * nr * 4;
   const transB = options.transB === true;
   const kept =
-    options.cacheB === true
+    options.cacheB === true && typeof b !== 'number'
       ? lookupPackedB(rt, b, transB, batch, k, n, batch * bpStride)
       : undefined;
-  const scratch = roundUp(ALIGN + rt.packBytes, ALIGN);
-  const aOff = scratch + slots * scratchStride;
-  const bOff = roundUp(aOff + batch * aSize * 4, ALIGN);
-  const bEnd = kept?.hit ? bOff : roundUp(bOff + batch * bSize * 4, ALIGN);
-  const bpOff = kept ? kept.offset : bEnd;
-  const cOff = kept ? bEnd : roundUp(bEnd + batch * bpStride, ALIGN);
-  const end = cOff + batch * cSize * 4;
-  if (end > MEMORY_MAX_PAGES * PAGE) {
+  const scratch = roundUp(scratchBase(), ALIGN);
+  let top = scratch + slots * scratchStride;
+  const reserve = (bytes: number): number => {
+    const at = top;
+    top = roundUp(at + bytes, ALIGN);
+    return at;
+  };
+  const place = (x: Operand, bytes: number) => (typeof x === 'number' ? x : reserve(bytes));
+  const aOff = place(a, batch * aSize * 4);
+  const bOff = kept?.hit ? 0 : place(b, batch * bSize * 4);
+  const bpOff = kept ? kept.offset : reserve(batch * bpStride);
+  const cOff = place(out, batch * cSize * 4);
+  if (top > MEMORY_MAX_PAGES * PAGE) {
     throw new RangeError(`matmulF32: ${batch} x [${m},${k}] @ [${k},${n}] needs more than 4 GiB`);
   }
-  ensureBytes(rt, end);
+  ensureBytes(rt, top);
   const f32 = rt.f32;
-  f32.set(a.subarray(0, batch * aSize), aOff / 4);
-  if (accumulate) f32.set(out.subarray(0, batch * cSize), cOff / 4);
+  if (typeof a !== 'number') f32.set(a.subarray(0, batch * aSize), aOff / 4);
+  if (accumulate && typeof out !== 'number') f32.set(out.subarray(0, batch * cSize), cOff / 4);
 
   const [rsA, csA] = options.transA === true ? [1, m] : [k, 1];
   const [rsB, csB] = transB ? [1, k] : [n, 1];
   if (!kept?.hit) {
-    f32.set(b.subarray(0, batch * bSize), bOff / 4);
+    if (typeof b !== 'number') f32.set(b.subarray(0, batch * bSize), bOff / 4);
     for (let i = 0; i < batch; i++) {
       rt.ex.pack_b(bOff + i * bSize * 4, rsB, csB, bpOff + i * bpStride, k, kPad, n, 0, panels);
     }
@@ -479,7 +511,7 @@ export function matmulF32Batched(
       S(Ctl.PER_MATRIX, perMatrix);
     });
   }
-  out.set(rt.f32.subarray(cOff / 4, cOff / 4 + batch * cSize));
+  if (typeof out !== 'number') out.set(rt.f32.subarray(cOff / 4, cOff / 4 + batch * cSize));
 }
 
 /**

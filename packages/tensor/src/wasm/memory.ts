@@ -22,8 +22,9 @@ export function growMemory(memory: WebAssembly.Memory, bytes: number): boolean {
 let callingThread: WebAssembly.Memory | undefined;
 
 /**
- * The one private memory of the kernels that run on the calling thread (elementwise maps
- * and reductions, fused groups, im2col/col2im). They run one at a time and keep nothing
+ * The one private memory of the eager kernels that run on the calling thread (elementwise
+ * maps and reductions, im2col/col2im; a compiled program's fused kernels run on the
+ * matmul's memory instead, beside its arena). They run one at a time and keep nothing
  * in it between calls, so they share it: it grows to the largest single use, not to the
  * sum of each kind's largest. Whoever grows it detaches the others' views, so each
  * checks `view.buffer === memory.buffer` before use.
@@ -32,4 +33,34 @@ export function callingThreadMemory(): WebAssembly.Memory {
   // The maximum the kernels' memory imports declare (`ELEMENTWISE_MEMORY`): 4 GiB.
   callingThread ??= new WebAssembly.Memory({ initial: 16, maximum: 65536 });
   return callingThread;
+}
+
+/**
+ * Bottom of the stack of program arenas in the shared kernel memory (the matmul's, which
+ * fused kernels use too): below it, 64 bytes of alignment and the matmul's kept packed
+ * weights (at most `KEPT_PACKS_BYTES`).
+ */
+export const KEPT_PACKS_BYTES = 4 << 20;
+const STACK_BOTTOM = 64 + KEPT_PACKS_BYTES;
+let stackTop = STACK_BOTTOM;
+
+/**
+ * First byte no running program owns: kernels lay out their per-call operands from here.
+ * A compiled program's arena is a frame on a stack (a scan body's frame sits above its
+ * caller's), so scratch above the top never overwrites a live value.
+ */
+export function scratchBase(): number {
+  return stackTop;
+}
+
+/** Claims a frame of `bytes` on the arena stack; returns its byte offset. */
+export function pushFrame(bytes: number): number {
+  const base = stackTop;
+  stackTop = base + Math.ceil(bytes / 64) * 64;
+  return base;
+}
+
+/** Releases the frame at `base` and every frame above it. */
+export function popFrame(base: number): void {
+  stackTop = base;
 }

@@ -59,9 +59,9 @@ function rows(add: boolean): FunctionBuilder {
   return f;
 }
 
-/** The module: `copy` and `add`, over the elementwise kernels' (non-shared) memory import. */
-export function buildRowsModule(): Uint8Array<ArrayBuffer> {
-  const mod = callingThreadModule();
+/** The module: `copy` and `add`, over the matmul's memory (`shared` where it is). */
+export function buildRowsModule(shared = false): Uint8Array<ArrayBuffer> {
+  const mod = callingThreadModule(shared);
   mod.addFunction('copy', rows(false));
   mod.addFunction('add', rows(true));
   return mod.encode();

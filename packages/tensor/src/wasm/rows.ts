@@ -1,13 +1,15 @@
 import { ELEMENTWISE_MEMORY } from './elementwise-kernel';
-import { callingThreadMemory, growMemory } from './memory';
+import { kernelMemory } from './matmul';
+import { growMemory } from './memory';
 import { buildRowsModule } from './rows-kernel';
 
 type Run = (src: number, dst: number, m: number, n: number, srcRow: number, dstRow: number) => void;
 
 /**
  * The row-block kernels (`copy`, `add`; see `rows-kernel.ts`) on the calling thread, over
- * a private memory that callers lay out themselves: they copy operands in through `f32`,
- * run the kernels on byte addresses, and copy results out.
+ * the matmul's memory, which callers lay out themselves from `scratchBase()` up: they copy
+ * operands in through `f32` (or find them in a program's arena there), run the kernels
+ * on byte addresses, and copy results out.
  */
 export interface RowsRuntime {
   readonly copy: Run;
@@ -23,9 +25,11 @@ let runtime: RowsRuntime | null | undefined;
 function createRuntime(): RowsRuntime | null {
   if (typeof WebAssembly !== 'object') return null;
   try {
-    const bytes = buildRowsModule();
+    const km = kernelMemory();
+    if (!km) return null;
+    const bytes = buildRowsModule(km.shared);
     if (!WebAssembly.validate(bytes)) return null;
-    const memory = callingThreadMemory();
+    const memory = km.memory;
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
       [ELEMENTWISE_MEMORY.module]: { [ELEMENTWISE_MEMORY.name]: memory },
     });

@@ -2,11 +2,12 @@ import { ConcreteArray } from '../../core/array';
 import type { Backend, KernelPrimitive, Program } from '../../core/backend';
 import { config } from '../../core/config';
 import { checkNans } from '../../core/debug-nans';
-import { isRecyclable, recycleBuffer, type TypedArray } from '../../core/dtype';
+import { allocate, isRecyclable, recycleBuffer, type TypedArray } from '../../core/dtype';
 import { evalPrimitive } from '../../core/eval';
 import type { Jaxpr, JaxprEqn, Var } from '../../core/jaxpr';
 import type { AbstractValue, Primitive } from '../../core/primitives';
 import { sizeOf } from '../../core/shape';
+import { type ArenaPlan, planArena } from './arena';
 import { type FusedGroup, planFusion, type Step } from './fusion';
 import { hoistScanAccumulators } from './scan-accumulators';
 import { simplify } from './simplify';
@@ -20,12 +21,53 @@ const CONTROL: ReadonlySet<Primitive> = new Set<Primitive>([
   'jit_call',
 ]);
 
-/** Runs a fused group on raw buffers (a backend's generated kernel). */
+/**
+ * Where a kernel operand lies: a typed array, or a byte offset in the memory of a
+ * backend's in-place kernels (see `ArenaKernels`).
+ */
+export type Operand = TypedArray | number;
+
+/**
+ * Runs a fused group on raw buffers (a backend's generated kernel). Output `k` is written
+ * to `into[k]` where given (a donated buffer, or an offset; the result is then undefined
+ * there), else to a new array.
+ */
 export type FusedRunner = (
   g: FusedGroup,
-) => (inputs: readonly TypedArray[], into?: readonly (TypedArray | undefined)[]) => TypedArray[];
+) => (
+  inputs: readonly Operand[],
+  into?: readonly (Operand | undefined)[],
+) => (TypedArray | undefined)[];
 
-type Action = (env: (ConcreteArray | undefined)[]) => void;
+/** A kernel that reads its inputs and writes its outputs where they lie. */
+export type InPlaceKernel = (inputs: readonly Operand[], outputs: readonly Operand[]) => void;
+
+/**
+ * A backend whose fused kernels and some others (matrix products, im2col) address one
+ * memory in place (WebAssembly's). A compiled program keeps the values only they touch in
+ * an arena there (`planArena`), a frame on a stack, so nested programs (a scan's body)
+ * stack above it.
+ */
+export interface ArenaKernels {
+  /** Claims a frame of `bytes` in the memory (growing it); returns its byte offset. */
+  push(bytes: number): number;
+  /** Releases the frame at `base`. */
+  pop(base: number): void;
+  /** The kernel that runs `eqn` where its operands lie, if the backend has one. */
+  inPlace(eqn: JaxprEqn): InPlaceKernel | undefined;
+}
+
+/** How a compiled program runs: `fused` kernels, an `arena` for them, `donated` inputs. */
+export interface ProgramOptions {
+  readonly fused?: FusedRunner;
+  /** Needs `fused`. */
+  readonly arena?: ArenaKernels;
+  /** Per input: whether its buffer may be overwritten (fused outputs written in place). */
+  readonly donated?: readonly boolean[];
+}
+
+/** The frame's byte offset is passed to every step; programs without an arena pass 0. */
+type Action = (env: (ConcreteArray | undefined)[], frame: number) => void;
 
 /**
  * The steps a constant-free jaxpr compiles to: scan accumulators hoisted, simplified
@@ -45,14 +87,14 @@ export function planProgram(jaxpr: Jaxpr, fuse: boolean): { program: Jaxpr; step
 /**
  * Compiles a constant-free jaxpr into a program (`planProgram`): elementwise chains fused
  * into generated kernels when the backend has `fused`, every other equation bound to its
- * kernel in advance, with its output avals computed once. Values are released as soon as
- * their last reader has run.
+ * kernel in advance, with its output avals computed once. With an `arena`, values only
+ * in-place kernels touch stay in it; other values are released as soon as their last
+ * reader has run.
  */
 export function compileProgram(
   jaxpr: Jaxpr,
   backend: Pick<Backend, 'kernels'>,
-  fused?: FusedRunner,
-  donated: readonly boolean[] = [],
+  { fused, arena, donated = [] }: ProgramOptions = {},
 ): Program {
   const { program, steps } = planProgram(jaxpr, fused !== undefined);
   const slot = new Map<Var, number>();
@@ -74,17 +116,36 @@ export function compileProgram(
   });
   for (const v of program.outs) lastUse.set(v, Number.POSITIVE_INFINITY);
   const reuse = donatedReuse(program, steps, donated, lastUse);
-  const actions: Action[] = steps.map((s) =>
-    s.kind === 'eqn'
-      ? eqnAction(s.eqn, backend, slotOf)
-      : fusedAction(s.group, fused!, slotOf, reuse),
-  );
+  const inPlace = new Map<JaxprEqn, InPlaceKernel>();
+  if (arena && fused) {
+    for (const s of steps) {
+      if (s.kind !== 'eqn') continue;
+      const kernel = arena.inPlace(s.eqn);
+      if (kernel) inPlace.set(s.eqn, kernel);
+    }
+  }
+  const plan: ArenaPlan | undefined =
+    arena && fused
+      ? planArena(program, steps, new Set(inPlace.keys()), new Set(reuse.keys()))
+      : undefined;
+  const offset = plan?.offset ?? new Map<Var, number>();
+  const actions: (Action | undefined)[] = steps.map((s) => {
+    if (s.kind === 'fused') return fusedAction(s.group, fused!, slotOf, reuse, offset);
+    const { eqn } = s;
+    // A reshape of a value in the arena is the same bytes: nothing to run.
+    if (eqn.prim === 'reshape' && offset.has(eqn.outs[0]!)) return undefined;
+    const kernel = inPlace.get(eqn);
+    if (kernel && [...eqn.inputs, ...eqn.outs].some((v) => offset.has(v)))
+      return inPlaceAction(eqn, kernel, offset, slotOf);
+    return eqnAction(eqn, backend, slotOf);
+  });
   // The slots each step reads for the last time.
   const frees = steps.map((s, k) =>
     [...new Set(reads(s))].filter((v) => lastUse.get(v) === k).map(slotOf),
   );
   const outSlots = program.outs.map(slotOf);
   const nSlots = slot.size;
+  const frameBytes = plan?.bytes ?? 0;
   let debug: Program | undefined;
   return (inputs) => {
     // Checked per call, so switching debugNans on affects programs compiled before.
@@ -99,9 +160,14 @@ export function compileProgram(
     // The caller's buffers are never recycled, even where a view of one dies here.
     const pinned = new Set<ArrayBufferLike>();
     for (const x of inputs) if (isRecyclable(x.buffer.buffer)) pinned.add(x.buffer.buffer);
-    for (let k = 0; k < actions.length; k++) {
-      actions[k]!(env);
-      for (const f of frees[k]!) release(env, f, pinned);
+    const frame = frameBytes > 0 ? arena!.push(frameBytes) : 0;
+    try {
+      for (let k = 0; k < actions.length; k++) {
+        actions[k]?.(env, frame);
+        for (const f of frees[k]!) release(env, f, pinned);
+      }
+    } finally {
+      if (frameBytes > 0) arena!.pop(frame);
     }
     return outSlots.map((s) => env[s]!);
   };
@@ -271,26 +337,64 @@ function fusedAction(
   fused: FusedRunner,
   slotOf: (v: Var) => number,
   reuse: ReadonlyMap<Var, Var>,
+  arenaOffset: ReadonlyMap<Var, number> = new Map(),
 ): Action {
   const run = fused(g);
   const ins = g.inputs.map((i) => slotOf(i.v));
+  const inAt = g.inputs.map((i) => arenaOffset.get(i.v));
   const outs = g.outputs.map(slotOf);
   const avals = g.outputs.map((v) => v.aval);
+  const outAt = g.outputs.map((v) => arenaOffset.get(v));
   const into = g.outputs.map((v) => {
     const d = reuse.get(v);
     return d === undefined ? undefined : slotOf(d);
   });
-  const anyInto = into.some((s) => s !== undefined);
-  return (env) => {
+  const anyInto = into.some((s) => s !== undefined) || outAt.some((a) => a !== undefined);
+  return (env, frame) => {
     const targets = anyInto
-      ? into.map((s) => (s === undefined ? undefined : freshView(env[s]!.buffer)))
+      ? into.map((s, k) => {
+          const at = outAt[k];
+          if (at !== undefined) return frame + at;
+          return s === undefined ? undefined : freshView(env[s]!.buffer);
+        })
       : undefined;
     const results = run(
-      ins.map((s) => env[s]!.buffer),
+      ins.map((s, k) => {
+        const at = inAt[k];
+        return at === undefined ? env[s]!.buffer : frame + at;
+      }),
       targets,
     );
     outs.forEach((s, i) => {
-      env[s] = new ConcreteArray(results[i]!, avals[i]!.shape, avals[i]!.dtype);
+      const r = results[i];
+      if (r !== undefined) env[s] = new ConcreteArray(r, avals[i]!.shape, avals[i]!.dtype);
+    });
+  };
+}
+
+/**
+ * An equation with an operand or a result in the arena, run by the backend's in-place
+ * kernel: arena values are read and written where they lie, others as arrays.
+ */
+function inPlaceAction(
+  eqn: JaxprEqn,
+  kernel: InPlaceKernel,
+  offset: ReadonlyMap<Var, number>,
+  slotOf: (v: Var) => number,
+): Action {
+  const ins = eqn.inputs.map((v) => ({ slot: slotOf(v), at: offset.get(v) }));
+  const outs = eqn.outs.map((v) => ({ slot: slotOf(v), at: offset.get(v), aval: v.aval }));
+  return (env, frame) => {
+    const results = outs.map(({ at, aval }) =>
+      at === undefined ? allocate(aval.dtype, sizeOf(aval.shape), false) : frame + at,
+    );
+    kernel(
+      ins.map(({ slot, at }) => (at === undefined ? env[slot]!.buffer : frame + at)),
+      results,
+    );
+    outs.forEach(({ slot, aval }, i) => {
+      const r = results[i]!;
+      if (typeof r !== 'number') env[slot] = new ConcreteArray(r, aval.shape, aval.dtype);
     });
   };
 }
