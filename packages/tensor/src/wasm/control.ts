@@ -58,8 +58,18 @@ export const Ctl = {
   READY: 32 + 64,
   /** First of ERROR_MSG_MAX slots holding the failed worker's message. */
   ERROR_MSG: 32 + 64 + 64,
+  /**
+   * Raw B, whose columns each ticket packs itself before its product (-1: B is packed
+   * already), its row and column strides in elements, and bytes between its matrices.
+   */
+  B: 32 + 64 + 64 + 256,
+  RS_B: 32 + 64 + 64 + 257,
+  CS_B: 32 + 64 + 64 + 258,
+  B_STRIDE: 32 + 64 + 64 + 259,
+  /** Columns per packed panel (the kernel's `nr`). */
+  NR: 32 + 64 + 64 + 260,
   /** Length of the control block in Int32 elements. */
-  LENGTH: 32 + 64 + 64 + 256,
+  LENGTH: 32 + 64 + 64 + 261,
 } as const;
 
 /** Most threads (main included) the control block has stats slots for. */

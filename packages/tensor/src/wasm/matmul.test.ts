@@ -331,6 +331,26 @@ describe('matmulF32 (worker pool)', () => {
     expect(scratchBase()).toBe(frame);
   });
 
+  it('splits a long depth into slices summed after, where rows and columns give too few tickets', () => {
+    // A first layer's weight gradient: 9 x 32 outputs over a depth of 15,013 (not a
+    // multiple of the slice count, so the last rows take the remainder path).
+    const [m, k, n] = [9, 15013, 32];
+    const a = randomArray(k * m, 71);
+    const b = randomArray(k * n, 72);
+    for (const accumulate of [false, true]) {
+      const start = randomArray(m * n, 73);
+      const out = matmulF32Into(start.slice(), a, b, m, k, n, { transA: true, accumulate });
+      const want = reference(a, b, m, k, n, true).map((x, i) => x + (accumulate ? start[i]! : 0));
+      const before = threadTicketCounts();
+      expectClose(out, want, k);
+      // Several tickets, on more than one thread, for a product of one ticket's rows and columns.
+      matmulF32Into(new Float32Array(m * n), a, b, m, k, n, { transA: true });
+      const after = threadTicketCounts();
+      const tickets = after.map((x, i) => x - (before[i] ?? 0));
+      expect(tickets.reduce((s, x) => s + x, 0)).toBeGreaterThanOrEqual(threads * 2);
+    }
+  });
+
   it('runs a batch of small products as one job', () => {
     const [batch, m, k, n] = [64, 12, 40, 36];
     const a = randomArray(batch * m * k, 41);

@@ -402,17 +402,30 @@ export function matmulF32Batched(
   if (threads > 1) resizePool(rt, threads - 1);
   const slots = threads > 1 ? rt.workers.length + 1 : 1;
 
+  // Where rows and columns alone give fewer tickets than threads (the weight gradient of
+  // a layer with few inputs and outputs, contracting a long batch), the depth is split
+  // into slices: each ticket multiplies one slice into a partial product of its own, and
+  // the partials are summed after. The last k mod slices rows are added on this thread.
+  let grid = ticketGrid(rt.cfg, m, n, Math.ceil((threads * 6) / batch));
+  const slices =
+    threads > 1 && batch === 1 && grid.rowChunks === 1 && grid.colChunks < threads
+      ? Math.min(threads * 3, Math.floor(k / SLICE_MIN_DEPTH))
+      : 1;
+  const depth = slices > 1 ? Math.floor(k / slices) : k;
+  if (slices > 1) grid = ticketGrid(rt.cfg, m, n, Math.ceil((threads * 6) / slices));
+
   // Layout from `scratchBase()` up (below it: the kept packs and every running program's
-  // arena): [scratch per thread][A][B][packed B][C], 64-byte aligned, each operand only
-  // where it is not in memory already. Only the kept packs outlive the call.
-  const kPad = roundUp(k, unroll);
+  // arena): [scratch per thread][A][B][packed B][C][partials], 64-byte aligned, each
+  // operand only where it is not in memory already. Only the kept packs outlive the call.
+  const kPad = roundUp(depth, unroll);
   const panels = Math.ceil(n / nr);
   const tmpOffset = mc * kc * 4;
   const scratchStride = roundUp(tmpOffset + mr * nr * 4, ALIGN);
+  const matrices = batch * slices;
   const bpStride = panels * kPad * nr * 4;
   const transB = options.transB === true;
   const kept =
-    options.cacheB === true && typeof b !== 'number'
+    options.cacheB === true && typeof b !== 'number' && slices === 1
       ? lookupPackedB(rt, b, transB, batch, k, n, batch * bpStride)
       : undefined;
   const scratch = roundUp(scratchBase(), ALIGN);
@@ -425,8 +438,9 @@ export function matmulF32Batched(
   const place = (x: Operand, bytes: number) => (typeof x === 'number' ? x : reserve(bytes));
   const aOff = place(a, batch * aSize * 4);
   const bOff = kept?.hit ? 0 : place(b, batch * bSize * 4);
-  const bpOff = kept ? kept.offset : reserve(batch * bpStride);
+  const bpOff = kept ? kept.offset : reserve(matrices * bpStride);
   const cOff = place(out, batch * cSize * 4);
+  const partials = slices > 1 ? reserve(slices * cSize * 4) : cOff;
   if (top > MEMORY_MAX_PAGES * PAGE) {
     throw new RangeError(`matmulF32: ${batch} x [${m},${k}] @ [${k},${n}] needs more than 4 GiB`);
   }
@@ -434,84 +448,228 @@ export function matmulF32Batched(
   const f32 = rt.f32;
   if (typeof a !== 'number') f32.set(a.subarray(0, batch * aSize), aOff / 4);
   if (accumulate && typeof out !== 'number') f32.set(out.subarray(0, batch * cSize), cOff / 4);
+  if (!kept?.hit && typeof b !== 'number') f32.set(b.subarray(0, batch * bSize), bOff / 4);
 
   const [rsA, csA] = options.transA === true ? [1, m] : [k, 1];
   const [rsB, csB] = transB ? [1, k] : [n, 1];
-  if (!kept?.hit) {
-    if (typeof b !== 'number') f32.set(b.subarray(0, batch * bSize), bOff / 4);
-    for (let i = 0; i < batch; i++) {
-      rt.ex.pack_b(bOff + i * bSize * 4, rsB, csB, bpOff + i * bpStride, k, kPad, n, 0, panels);
+  // A ticket that owns whole columns of its matrix packs them itself, in parallel and
+  // just before it reads them; else all of B is packed here first.
+  const aStride = slices > 1 ? depth * csA * 4 : aSize * 4;
+  const bStride = slices > 1 ? depth * rsB * 4 : bSize * 4;
+  const packInTicket = !kept?.hit && grid.rowChunks === 1;
+  if (!kept?.hit && !packInTicket) {
+    for (let i = 0; i < matrices; i++) {
+      rt.ex.pack_b(bOff + i * bStride, rsB, csB, bpOff + i * bpStride, depth, kPad, n, 0, panels);
     }
   }
+  const job: GemmJob = {
+    a: aOff,
+    rsA,
+    csA,
+    aStride,
+    b: packInTicket ? bOff : -1,
+    rsB,
+    csB,
+    bStride,
+    bp: bpOff,
+    bpStride,
+    c: partials,
+    cStride: cSize * 4,
+    m,
+    n,
+    k: depth,
+    kPad,
+    ...grid,
+    count: matrices * grid.rowChunks * grid.colChunks,
+    accumulate: accumulate && slices === 1,
+    scratch,
+    scratchStride,
+    tmpOffset,
+  };
+  runJob(rt, job, threads);
+  if (slices > 1) {
+    const rest = k - slices * depth;
+    if (rest > 0) {
+      // The last rows of the depth, into the first partial, on this thread.
+      const restPad = roundUp(rest, unroll);
+      const bRest = bOff + slices * depth * rsB * 4;
+      rt.ex.pack_b(bRest, rsB, csB, bpOff, rest, restPad, n, 0, panels);
+      const aRest = aOff + slices * depth * csA * 4;
+      rt.ex.gemm(
+        aRest,
+        rsA,
+        csA,
+        bpOff,
+        partials,
+        n,
+        rest,
+        restPad,
+        0,
+        m,
+        0,
+        n,
+        scratch,
+        scratch + tmpOffset,
+        1,
+      );
+    }
+    sumPartials(rt.f32, partials / 4, slices, cSize, cOff / 4, accumulate);
+  }
+  if (typeof out !== 'number') out.set(rt.f32.subarray(cOff / 4, cOff / 4 + batch * cSize));
+}
 
-  // Tickets: about six per thread so a thread that the OS descheduled (the machine may
-  // be shared) holds up little, but no fewer than 32 rows or 64 columns each, so a B
-  // panel loaded into L1 is reused across several A panels.
-  const want = Math.ceil((threads * 6) / batch);
-  const mRounded = roundUp(m, mr);
-  const rows = Math.min(mc, mRounded, Math.max(roundUp(Math.ceil(m / want), mr), 32));
+/** Depth slices are at least this deep (one k block of the kernel). */
+const SLICE_MIN_DEPTH = 256;
+
+/** How a matrix is cut into tickets: row chunks of `rows`, column chunks of `cols`. */
+interface TicketGrid {
+  readonly rows: number;
+  readonly rowChunks: number;
+  readonly cols: number;
+  readonly colChunks: number;
+}
+
+/**
+ * About `want` tickets for an `m x n` result, but no fewer than 32 rows or 64 columns
+ * each, so a B panel loaded into L1 is reused across several A panels.
+ */
+function ticketGrid(cfg: MatmulKernelConfig, m: number, n: number, want: number): TicketGrid {
+  const rows = Math.min(
+    cfg.mc,
+    roundUp(m, cfg.mr),
+    Math.max(roundUp(Math.ceil(m / want), cfg.mr), 32),
+  );
   const rowChunks = Math.ceil(m / rows);
-  let colChunks = Math.max(1, Math.min(Math.ceil(want / rowChunks), Math.ceil(n / 64)));
-  const cols = roundUp(Math.ceil(n / colChunks), nr);
-  colChunks = Math.ceil(n / cols);
-  const perMatrix = rowChunks * colChunks;
-  const count = batch * perMatrix;
+  const chunks = Math.max(1, Math.min(Math.ceil(want / rowChunks), Math.ceil(n / 64)));
+  const cols = roundUp(Math.ceil(n / chunks), cfg.nr);
+  return { rows, rowChunks, cols, colChunks: Math.ceil(n / cols) };
+}
 
-  const acc = accumulate ? 1 : 0;
+/** One call's tickets: byte offsets and strides of every operand, and the grid. */
+interface GemmJob extends TicketGrid {
+  readonly a: number;
+  readonly rsA: number;
+  readonly csA: number;
+  /** Bytes between consecutive matrices (or depth slices) of A, raw B, packed B and C. */
+  readonly aStride: number;
+  /** Raw B, which each ticket packs its own columns of; -1 when B is packed already. */
+  readonly b: number;
+  readonly rsB: number;
+  readonly csB: number;
+  readonly bStride: number;
+  readonly bp: number;
+  readonly bpStride: number;
+  readonly c: number;
+  readonly cStride: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly kPad: number;
+  readonly count: number;
+  readonly accumulate: boolean;
+  readonly scratch: number;
+  readonly scratchStride: number;
+  readonly tmpOffset: number;
+}
+
+/**
+ * Runs every ticket of `job`: on this thread alone, or shared with the pool. Tickets
+ * are about six per thread, so a thread that the OS descheduled (the machine may be
+ * shared) holds up little.
+ */
+function runJob(rt: Runtime, job: GemmJob, threads: number): void {
+  const { rows, cols, colChunks, rowChunks, m, n, k, kPad } = job;
+  const { nr } = rt.cfg;
+  const perMatrix = rowChunks * colChunks;
+  const acc = job.accumulate ? 1 : 0;
   const runTicket = (t: number): void => {
     const bi = Math.floor(t / perMatrix);
     const tm = t - bi * perMatrix;
     const rc = Math.floor(tm / colChunks);
     const r0 = rc * rows;
     const j0 = (tm - rc * colChunks) * cols;
+    const j1 = Math.min(n, j0 + cols);
+    const bp = job.bp + bi * job.bpStride;
+    if (job.b >= 0) {
+      rt.ex.pack_b(
+        job.b + bi * job.bStride,
+        job.rsB,
+        job.csB,
+        bp,
+        k,
+        kPad,
+        n,
+        j0 / nr,
+        Math.ceil(j1 / nr),
+      );
+    }
     rt.ex.gemm(
-      aOff + bi * aSize * 4,
-      rsA,
-      csA,
-      bpOff + bi * bpStride,
-      cOff + bi * cSize * 4,
+      job.a + bi * job.aStride,
+      job.rsA,
+      job.csA,
+      bp,
+      job.c + bi * job.cStride,
       n,
       k,
       kPad,
       r0,
       Math.min(m, r0 + rows),
       j0,
-      Math.min(n, j0 + cols),
-      scratch,
-      scratch + tmpOffset,
+      j1,
+      job.scratch,
+      job.scratch + job.tmpOffset,
       acc,
     );
   };
-
-  if (threads === 1 || count === 1) {
-    for (let t = 0; t < count; t++) runTicket(t);
-  } else {
-    const S = (i: number, v: number) => Atomics.store(rt.ctl, i, v);
-    runParallel(rt, count, runTicket, () => {
-      S(Ctl.A, aOff);
-      S(Ctl.RS_A, rsA);
-      S(Ctl.CS_A, csA);
-      S(Ctl.BP, bpOff);
-      S(Ctl.C, cOff);
-      S(Ctl.LDC, n);
-      S(Ctl.K, k);
-      S(Ctl.K_PAD, kPad);
-      S(Ctl.M, m);
-      S(Ctl.N, n);
-      S(Ctl.ROWS, rows);
-      S(Ctl.COLS, cols);
-      S(Ctl.COL_CHUNKS, colChunks);
-      S(Ctl.ACCUMULATE, acc);
-      S(Ctl.SCRATCH, scratch);
-      S(Ctl.SCRATCH_STRIDE, scratchStride);
-      S(Ctl.TMP_OFFSET, tmpOffset);
-      S(Ctl.A_STRIDE, aSize * 4);
-      S(Ctl.BP_STRIDE, bpStride);
-      S(Ctl.C_STRIDE, cSize * 4);
-      S(Ctl.PER_MATRIX, perMatrix);
-    });
+  if (threads === 1 || job.count === 1) {
+    for (let t = 0; t < job.count; t++) runTicket(t);
+    return;
   }
-  if (typeof out !== 'number') out.set(rt.f32.subarray(cOff / 4, cOff / 4 + batch * cSize));
+  const S = (i: number, v: number) => Atomics.store(rt.ctl, i, v);
+  runParallel(rt, job.count, runTicket, () => {
+    S(Ctl.A, job.a);
+    S(Ctl.RS_A, job.rsA);
+    S(Ctl.CS_A, job.csA);
+    S(Ctl.B, job.b);
+    S(Ctl.RS_B, job.rsB);
+    S(Ctl.CS_B, job.csB);
+    S(Ctl.B_STRIDE, job.bStride);
+    S(Ctl.NR, nr);
+    S(Ctl.BP, job.bp);
+    S(Ctl.C, job.c);
+    S(Ctl.LDC, n);
+    S(Ctl.K, k);
+    S(Ctl.K_PAD, kPad);
+    S(Ctl.M, m);
+    S(Ctl.N, n);
+    S(Ctl.ROWS, rows);
+    S(Ctl.COLS, cols);
+    S(Ctl.COL_CHUNKS, colChunks);
+    S(Ctl.ACCUMULATE, acc);
+    S(Ctl.SCRATCH, job.scratch);
+    S(Ctl.SCRATCH_STRIDE, job.scratchStride);
+    S(Ctl.TMP_OFFSET, job.tmpOffset);
+    S(Ctl.A_STRIDE, job.aStride);
+    S(Ctl.BP_STRIDE, job.bpStride);
+    S(Ctl.C_STRIDE, job.cStride);
+    S(Ctl.PER_MATRIX, perMatrix);
+  });
+}
+
+/** `f32[to..] (+)= Σ` of `slices` partial products of `size` elements from `from`. */
+function sumPartials(
+  f32: Float32Array,
+  from: number,
+  slices: number,
+  size: number,
+  to: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < size; i++) {
+    let sum = accumulate ? f32[to + i]! : 0;
+    for (let s = 0; s < slices; s++) sum += f32[from + s * size + i]!;
+    f32[to + i] = sum;
+  }
 }
 
 /**

@@ -24,6 +24,7 @@ function runPool(d) {
   const ctl = new Int32Array(d.control);
   const id = d.id;
   const gemm = ex.gemm;
+  const packB = ex.pack_b;
   const L = (i) => Atomics.load(ctl, i);
   let seen = 0;
   Atomics.store(ctl, ${C.READY} + id, 1);
@@ -45,6 +46,8 @@ function runPool(d) {
     const base = L(${C.BASE}), count = L(${C.COUNT}), doneBase = L(${C.DONE_BASE});
     const aStride = L(${C.A_STRIDE}), bpStride = L(${C.BP_STRIDE}), cStride = L(${C.C_STRIDE});
     const perMatrix = L(${C.PER_MATRIX});
+    const b = L(${C.B}), rsB = L(${C.RS_B}), csB = L(${C.CS_B}), bStride = L(${C.B_STRIDE});
+    const nr = L(${C.NR});
     const ap = L(${C.SCRATCH}) + id * L(${C.SCRATCH_STRIDE});
     const tmp = ap + L(${C.TMP_OFFSET});
     if (L(${C.GEN}) !== g) continue; // torn snapshot: the main thread moved on
@@ -62,8 +65,11 @@ function runPool(d) {
           if (L(${C.FAULT}) === 1 && Atomics.compareExchange(ctl, ${C.FAULT}, 1, 0) === 1) {
             throw new Error('fault injected by the test hook');
           }
+          const j1 = Math.min(n, j0 + cols);
+          if (b >= 0) packB(b + bi * bStride, rsB, csB, bp + bi * bpStride, k, kPad, n,
+            j0 / nr, Math.ceil(j1 / nr));
           gemm(a + bi * aStride, rsA, csA, bp + bi * bpStride, c + bi * cStride, ldc, k, kPad,
-            r0, Math.min(m, r0 + rows), j0, Math.min(n, j0 + cols), ap, tmp, acc);
+            r0, Math.min(m, r0 + rows), j0, j1, ap, tmp, acc);
         } catch (e) {
           if (Atomics.compareExchange(ctl, ${C.ERROR}, 0, id + 1) === 0) {
             let text = 'unknown error';
