@@ -406,6 +406,49 @@ describe('scan accumulators', () => {
   });
 });
 
+describe('loops', () => {
+  const before = jt.getBackend();
+  afterEach(() => jt.setBackend(before));
+
+  it("broadcast scalars a scan's body reads are broadcast inside it, and the gradient is unchanged", () => {
+    const rnn = (w: jt.Array, xs: jt.Array) => {
+      const step = (h: jt.Array, x: jt.Array): [jt.Array, jt.Array] => {
+        const gate = jt.sigmoid(jt.add(jt.matmul(h, w), x));
+        const next = jt.add(jt.mul(gate, h), jt.mul(jt.sub(1, gate), jt.tanh(x)));
+        return [next, next];
+      };
+      return jt.sum(jt.square(jt.scan(step, jt.zeros([4, 8]), xs)[1]));
+    };
+    const dw = (w: jt.Array, xs: jt.Array) => grad(rnn)(w, xs);
+    const args = [jt.mul(f32(17, [8, 8]), 0.3), f32(18, [6, 4, 8])] as const;
+    const scalarConsts = (j: jc.Jaxpr) => {
+      const producer = new Map(j.eqns.flatMap((e) => e.outs.map((v) => [v, e] as const)));
+      return j.eqns
+        .filter((e) => e.prim === 'scan')
+        .flatMap((e) => e.inputs.slice(0, (e.params as jc.ScanParams).numConsts))
+        .filter((v) => {
+          const b = producer.get(v);
+          return b?.prim === 'broadcast_in_dim' && b.inputs[0]!.aval.shape.length === 0;
+        });
+    };
+    const p = makeJaxpr(dw)(...args);
+    const flat = { ...p.jaxpr, constVars: [], inVars: [...p.jaxpr.constVars, ...p.jaxpr.inVars] };
+    // Partial evaluation leaves `1 - gate`'s one, at the carry's shape, outside the loop...
+    expect(scalarConsts(flat).length).toBeGreaterThan(0);
+    const { program } = jc.planProgram(flat, true);
+    // ...and the compiler moves it in: the loop reads a scalar.
+    expect(scalarConsts(program)).toEqual([]);
+    const scan = program.eqns.find((e) => e.prim === 'scan')!;
+    const body = (scan.params as jc.ScanParams).bodyJaxpr!.jaxpr;
+    expect(body.eqns.some((e) => e.prim === 'broadcast_in_dim')).toBe(true);
+    jc.typecheckJaxpr(program);
+    jt.setBackend(jt.cpuBackend);
+    const want = dw(...args);
+    jt.setBackend(jt.wasmBackend());
+    expectNear(jit(dw)(...args), want, 1e-5);
+  });
+});
+
 describe('donated inputs', () => {
   const before = jt.getBackend();
   afterEach(() => jt.setBackend(before));

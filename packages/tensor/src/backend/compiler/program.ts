@@ -11,6 +11,7 @@ import { type ArenaPlan, planArena } from './arena';
 import { type FusedGroup, planFusion, type Step } from './fusion';
 import { hoistScanAccumulators } from './scan-accumulators';
 import { simplify } from './simplify';
+import { sinkBroadcastsIntoScans } from './sink-broadcasts';
 import { sinkSlices } from './sink-slices';
 
 const CONTROL: ReadonlySet<Primitive> = new Set<Primitive>([
@@ -71,13 +72,14 @@ type Action = (env: (ConcreteArray | undefined)[], frame: number) => void;
 
 /**
  * The steps a constant-free jaxpr compiles to: scan accumulators hoisted, simplified
- * (dead code, common subexpressions) and, with `fuse`, slices sunk and elementwise
- * chains grouped into fused kernels; else one step per equation.
+ * (dead code, common subexpressions) and, with `fuse`, slices sunk, broadcast scalars
+ * moved into the loops that read them, and elementwise chains grouped into fused
+ * kernels; else one step per equation.
  */
 export function planProgram(jaxpr: Jaxpr, fuse: boolean): { program: Jaxpr; steps: Step[] } {
   const hoisted = hoistScanAccumulators(jaxpr);
-  // Moving slices up only pays where a fused kernel loads them.
-  const program = simplify(fuse ? sinkSlices(hoisted) : hoisted);
+  // Moving slices up and broadcasts into loops only pays where a fused kernel loads them.
+  const program = simplify(fuse ? sinkSlices(sinkBroadcastsIntoScans(hoisted)) : hoisted);
   const steps: Step[] = fuse
     ? planFusion(program)
     : program.eqns.map((eqn) => ({ kind: 'eqn', eqn }));
