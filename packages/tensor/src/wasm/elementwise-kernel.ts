@@ -658,8 +658,8 @@ function buildFunction(kernel: ElementwiseKernel): F {
 }
 
 /**
- * A module that imports the calling-thread kernels' memory: their own (non-shared) one,
- * or, `shared`, the matmul's where it is shared with the pool (fused kernels run there).
+ * A module of a kernel that runs on the calling thread, importing the matmul's memory
+ * (`shared` where that is shared with the pool's workers).
  */
 export const callingThreadModule = (shared = false): ModuleBuilder =>
   new ModuleBuilder().importMemory({
@@ -671,8 +671,11 @@ export const callingThreadModule = (shared = false): ModuleBuilder =>
   });
 
 /** The module of one kernel: imports the memory, exports `run`. */
-export function buildElementwiseModule(kernel: ElementwiseKernel): Uint8Array<ArrayBuffer> {
-  const mod = callingThreadModule();
+export function buildElementwiseModule(
+  kernel: ElementwiseKernel,
+  shared = false,
+): Uint8Array<ArrayBuffer> {
+  const mod = callingThreadModule(shared);
   mod.addFunction('run', buildFunction(kernel));
   return mod.encode();
 }

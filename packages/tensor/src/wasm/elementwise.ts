@@ -9,18 +9,21 @@ import {
   PAD_BYTES,
   type UnaryKernel,
 } from './elementwise-kernel';
-import { callingThreadMemory, growMemory } from './memory';
+import { kernelMemory } from './matmul';
+import { growMemory, scratchBase } from './memory';
 
 /**
  * Float32 elementwise maps and reductions in WebAssembly SIMD, on the calling thread.
- * Inputs are copied into a private (non-shared) memory, the kernel runs, the result is
- * copied out. Kernels are compiled on first use, one small module each.
+ * Inputs are copied into the kernels' memory (the matmul's, above `scratchBase()`), the
+ * kernel runs, the result is copied out. Kernels are compiled on first use, one small
+ * module each.
  */
 
 type Run = (...args: number[]) => void;
 
 interface Runtime {
   readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
   readonly kernels: Map<ElementwiseKernel, Run>;
   f32: Float32Array;
   u8: Uint8Array;
@@ -31,11 +34,13 @@ let runtime: Runtime | null | undefined;
 function createRuntime(): Runtime | null {
   if (typeof WebAssembly !== 'object') return null;
   try {
+    const km = kernelMemory();
     // One probe module: an engine without SIMD rejects it.
-    if (!WebAssembly.validate(buildElementwiseModule('add'))) return null;
-    const memory = callingThreadMemory();
+    if (!km || !WebAssembly.validate(buildElementwiseModule('add', km.shared))) return null;
+    const { memory, shared } = km;
     return {
       memory,
+      shared,
       kernels: new Map(),
       f32: new Float32Array(memory.buffer),
       u8: new Uint8Array(memory.buffer),
@@ -58,7 +63,7 @@ export function elementwiseAvailable(): boolean {
 function kernel(rt: Runtime, name: ElementwiseKernel): Run {
   let run = rt.kernels.get(name);
   if (!run) {
-    const module = new WebAssembly.Module(buildElementwiseModule(name));
+    const module = new WebAssembly.Module(buildElementwiseModule(name, rt.shared));
     const instance = new WebAssembly.Instance(module, {
       [ELEMENTWISE_MEMORY.module]: { [ELEMENTWISE_MEMORY.name]: rt.memory },
     });
@@ -121,16 +126,18 @@ function streamed<T extends Data>(
   outRegion: number,
 ): T {
   const n = out.length;
-  const [a0, a1, a2, a3] = args;
-  reserve(rt, 4 * REGION);
+  const base = scratchBase();
+  const [a0, a1, a2, a3] = args.map((a) => base + a) as [number, number, number, number];
+  reserve(rt, base + 4 * REGION);
   for (let i = 0; i < n; i += CHUNK) {
     const c = Math.min(CHUNK, n - i);
     for (let k = 0; k < inputs.length; k++) {
       const x = inputs[k]!;
-      viewOf(rt, x).set(c === n ? x : x.subarray(i, i + c), (k * REGION) / x.BYTES_PER_ELEMENT);
+      const at = (base + k * REGION) / x.BYTES_PER_ELEMENT;
+      viewOf(rt, x).set(c === n ? x : x.subarray(i, i + c), at);
     }
     run(c, a0, a1, a2, a3);
-    const at = (outRegion * REGION) / out.BYTES_PER_ELEMENT;
+    const at = (base + outRegion * REGION) / out.BYTES_PER_ELEMENT;
     out.set(viewOf(rt, out).subarray(at, at + c), i);
   }
   return out;
@@ -214,18 +221,19 @@ export function reduceF32(
       `reduce_${op}: ${x.length} elements do not form a [${outer}, ${r}, ${inner}] block`,
     );
   }
-  const oAt = padded(x.length, 4);
+  const xAt = scratchBase();
+  const oAt = xAt + padded(x.length, 4);
   const m = outer * inner;
   const scratchAt = oAt + padded(m, 4);
   reserve(rt, scratchAt + padded(Math.min(inner, COL_BLOCK), 8));
-  rt.f32.set(x, 0);
+  rt.f32.set(x, xAt / 4);
   if (inner === 1) {
-    kernel(rt, op === 'sum' ? 'sum_rows' : 'max_rows')(0, oAt, outer, r);
+    kernel(rt, op === 'sum' ? 'sum_rows' : 'max_rows')(xAt, oAt, outer, r);
   } else {
     const run = kernel(rt, op === 'sum' ? 'sum_cols' : 'max_cols');
     for (let j = 0; j < inner; j += COL_BLOCK) {
       const width = Math.min(COL_BLOCK, inner - j);
-      run(4 * j, oAt + 4 * j, outer, r, inner, width, scratchAt);
+      run(xAt + 4 * j, oAt + 4 * j, outer, r, inner, width, scratchAt);
     }
   }
   const out = allocate('float32', m, false) as Float32Array;

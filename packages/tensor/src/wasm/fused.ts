@@ -77,42 +77,47 @@ export function fusedKernel(
   const elements = (v: Var) => sizeOf(v.aval.shape);
   // An input read with several patterns (an LSTM's four gate slices) is copied once.
   const copied = [...new Set(g.inputs.map((i) => i.v))];
-  const sizes = [
-    ...copied.map((v) => elements(v) * elementBytes(v)),
-    ...g.outputs.map((v) => elements(v) * elementBytes(v)),
-    ...g.reductions.map(reductionScratchBytes).filter((b) => b > 0),
-  ];
-  // Offsets from the scratch base; an operand given as an offset leaves its place unused.
-  const offsets: number[] = [];
-  let total = 0;
-  for (const s of sizes) {
-    offsets.push(total);
-    total += padded(s);
-  }
   const copyFrom = copied.map((v) => g.inputs.findIndex((i) => i.v === v));
   const inSlot = g.inputs.map((i) => copied.indexOf(i.v));
-  const nOut = g.outputs.length;
-  const nIn = copied.length;
+  const inBytes = copied.map((v) => padded(elements(v) * elementBytes(v)));
+  const outBytes = g.outputs.map((v) => padded(elements(v) * elementBytes(v)));
+  const scratchBytes = g.reductions
+    .map(reductionScratchBytes)
+    .filter((b) => b > 0)
+    .map(padded);
   const kernel = run;
-  const args: number[] = new Array(1 + g.inputs.length + offsets.length - nIn).fill(0);
+  // run(domain, ...inputs, ...outputs, ...scratch): byte addresses.
+  const outArg = 1 + g.inputs.length;
+  const args: number[] = new Array(outArg + outBytes.length + scratchBytes.length).fill(0);
   args[0] = g.domain;
   return (inputs, into) => {
-    const base = scratchBase();
-    growMemory(rt.memory, base + total);
-    if (rt.bytes.buffer !== rt.memory.buffer) rt.bytes = new Uint8Array(rt.memory.buffer);
-    const bytes = rt.bytes;
+    // Operands outside memory are laid out from the scratch base, one after another.
+    let top = scratchBase();
+    const place = (bytes: number) => {
+      const at = top;
+      top += bytes;
+      return at;
+    };
     const at = copyFrom.map((k, c) => {
       const x = inputs[k]!;
-      if (typeof x === 'number') return x;
-      bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), base + offsets[c]!);
-      return base + offsets[c]!;
+      return typeof x === 'number' ? x : place(inBytes[c]!);
+    });
+    outBytes.forEach((b, k) => {
+      const target = into?.[k];
+      args[outArg + k] = typeof target === 'number' ? target : place(b);
+    });
+    scratchBytes.forEach((b, k) => {
+      args[outArg + outBytes.length + k] = place(b);
+    });
+    growMemory(rt.memory, top);
+    if (rt.bytes.buffer !== rt.memory.buffer) rt.bytes = new Uint8Array(rt.memory.buffer);
+    const bytes = rt.bytes;
+    copyFrom.forEach((k, c) => {
+      const x = inputs[k]!;
+      if (typeof x !== 'number')
+        bytes.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), at[c]!);
     });
     for (let i = 0; i < inSlot.length; i++) args[1 + i] = at[inSlot[i]!]!;
-    const outArg = 1 + inSlot.length;
-    for (let k = nIn; k < offsets.length; k++) {
-      const target = k - nIn < nOut ? into?.[k - nIn] : undefined;
-      args[outArg + k - nIn] = typeof target === 'number' ? target : base + offsets[k]!;
-    }
     kernel(...args);
     return g.outputs.map((v, k) => {
       const target = into?.[k];

@@ -19,26 +19,12 @@ export function growMemory(memory: WebAssembly.Memory, bytes: number): boolean {
   return true;
 }
 
-let callingThread: WebAssembly.Memory | undefined;
-
 /**
- * The one private memory of the eager kernels that run on the calling thread (elementwise
- * maps and reductions, im2col/col2im; a compiled program's fused kernels run on the
- * matmul's memory instead, beside its arena). They run one at a time and keep nothing
- * in it between calls, so they share it: it grows to the largest single use, not to the
- * sum of each kind's largest. Whoever grows it detaches the others' views, so each
- * checks `view.buffer === memory.buffer` before use.
- */
-export function callingThreadMemory(): WebAssembly.Memory {
-  // The maximum the kernels' memory imports declare (`ELEMENTWISE_MEMORY`): 4 GiB.
-  callingThread ??= new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-  return callingThread;
-}
-
-/**
- * Bottom of the stack of program arenas in the shared kernel memory (the matmul's, which
- * fused kernels use too): below it, 64 bytes of alignment and the matmul's kept packed
- * weights (at most `KEPT_PACKS_BYTES`).
+ * Every WebAssembly kernel (matrix products, elementwise maps, reductions, fused groups,
+ * im2col/col2im) addresses one memory, the matmul's. From the bottom: 64 bytes of
+ * alignment, the matmul's kept packed weights (at most `KEPT_PACKS_BYTES`), the stack of
+ * program arenas, then each call's operands from `scratchBase()` up. It grows to the
+ * largest single use, not to the sum of each kind's largest.
  */
 export const KEPT_PACKS_BYTES = 4 << 20;
 const STACK_BOTTOM = 64 + KEPT_PACKS_BYTES;
