@@ -13,7 +13,7 @@ import {
 import type { BinaryKernel, CompareKernel, UnaryKernel } from '../wasm/elementwise-kernel';
 import { fusedKernel } from '../wasm/fused';
 import { kernelMemory, matmulF32Batched, wasmAvailable } from '../wasm/matmul';
-import { popFrame, pushFrame } from '../wasm/memory';
+import { popFrame, pushFrame, scratchBase } from '../wasm/memory';
 import { type ArenaKernels, compileProgram } from './compiler/program';
 import { cpuBackend, dotGeneral, type MatmulKernel, tsMatmul } from './cpu';
 import { wasmInPlaceKernel } from './wasm-in-place';
@@ -181,10 +181,10 @@ const patchKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose'> = {
 
 /** The compiled programs' arena: frames on the stack of the matmul's memory. */
 const arena: ArenaKernels = {
+  // The memory grows first: where it cannot, nothing is claimed.
   push: (bytes) => {
-    const base = pushFrame(bytes);
-    kernelMemory(base + bytes);
-    return base;
+    kernelMemory(scratchBase() + bytes);
+    return pushFrame(bytes);
   },
   pop: popFrame,
   inPlace: wasmInPlaceKernel,
