@@ -449,6 +449,32 @@ describe('loops', () => {
   });
 });
 
+describe("outputs into the caller's buffers", () => {
+  const before = jt.getBackend();
+  afterEach(() => jt.setBackend(before));
+
+  it("a fused or matrix-product output is written into the caller's buffer; an input is not", () => {
+    const f = (x: jt.Array, w: jt.Array) => [jt.tanh(jt.mul(x, 2)), jt.matmul(jt.exp(x), w), x];
+    const args = [f32(30, [16, 24]), f32(31, [24, 8])] as const;
+    const p = makeJaxpr(f)(...args);
+    const flat = { ...p.jaxpr, constVars: [], inVars: [...p.jaxpr.constVars, ...p.jaxpr.inVars] };
+    const program = jt.wasmBackend().compile!(flat, { donated: [] });
+    const inputs = [...p.consts, ...args] as unknown as jc.ConcreteArray[];
+    const rows = [new Float32Array(16 * 24 * 2), new Float32Array(16 * 8 * 2)];
+    const into = [rows[0]!.subarray(384), rows[1]!.subarray(128), new Float32Array(16 * 24)];
+    const [a, b, c] = program(inputs, into);
+    expect(a!.buffer).toBe(into[0]);
+    expect(b!.buffer).toBe(into[1]);
+    expect(c).toBe(inputs[inputs.length - 2]); // an input is returned as it is
+    jt.setBackend(jt.cpuBackend);
+    const want = f(...args);
+    expectNear(a!, want[0]!, 1e-6);
+    expectNear(b!, want[1]!, 1e-5);
+    // Nothing but the given rows was written.
+    expect(Array.from(rows[0]!.subarray(0, 384)).every((v) => v === 0)).toBe(true);
+  });
+});
+
 describe('donated inputs', () => {
   const before = jt.getBackend();
   afterEach(() => jt.setBackend(before));

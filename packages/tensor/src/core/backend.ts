@@ -1,4 +1,5 @@
 import type { ConcreteArray } from './array';
+import type { TypedArray } from './dtype';
 import type { Jaxpr } from './jaxpr';
 import type { AbstractValue, Primitive, PrimitiveParams } from './primitives';
 
@@ -37,5 +38,12 @@ export interface CompileOptions {
   readonly donated: readonly boolean[];
 }
 
-/** A compiled jaxpr: inputs in the order of its `inVars`, outputs in the order of `outs`. */
-export type Program = (inputs: readonly ConcreteArray[]) => ConcreteArray[];
+/**
+ * A compiled jaxpr: inputs in the order of its `inVars`, outputs in the order of `outs`.
+ * `into[k]`, where given, is a buffer of output k's size and dtype that the program may
+ * write output k into (a row of a scan's stacked output); the output then views it.
+ */
+export type Program = (
+  inputs: readonly ConcreteArray[],
+  into?: readonly (TypedArray | undefined)[],
+) => ConcreteArray[];

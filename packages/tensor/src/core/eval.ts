@@ -93,10 +93,22 @@ function rowCollector(aval: AbstractValue, length: number, reverse: boolean) {
   let host: TypedArray | undefined;
   const device: ConcreteArray[] = [];
   return {
+    /**
+     * Row `t` of the stacked buffer, once a first host row showed the outputs are host
+     * arrays: a compiled body may write its output there, which then needs no copy.
+     */
+    target(t: number): TypedArray | undefined {
+      return host?.subarray(t * n, (t + 1) * n);
+    },
     put(t: number, y: ConcreteArray): void {
       if ((y as Array) instanceof ConcreteArray && device.length === 0) {
         host ??= allocate(aval.dtype, length * n, false);
-        host.set(y.buffer, t * n);
+        const b = y.buffer;
+        if (
+          b.buffer !== host.buffer ||
+          b.byteOffset !== host.byteOffset + t * n * b.BYTES_PER_ELEMENT
+        )
+          host.set(b, t * n);
       } else device.push(y);
     },
     stacked(): ConcreteArray {
@@ -116,16 +128,16 @@ function evalScan(args: readonly ConcreteArray[], p: ScanParams): Array[] {
   const xs = args.slice(p.numConsts + p.numCarry);
   const ys = p.yAvals.map((aval) => rowCollector(aval, p.length, p.reverse));
   // A body recorded by a tracing interpreter runs as the backend's compiled program.
-  const body: (args: ConcreteArray[]) => Array[] = p.bodyJaxpr
-    ? (args) => programFor(getBackend(), p.bodyJaxpr!.jaxpr, noDonation)(args)
+  const body: (args: ConcreteArray[], into: (TypedArray | undefined)[]) => Array[] = p.bodyJaxpr
+    ? (args, into) => programFor(getBackend(), p.bodyJaxpr!.jaxpr, noDonation)(args, into)
     : p.body;
   for (let s = 0; s < p.length; s++) {
     const t = p.reverse ? p.length - 1 - s : s;
-    const out = body([
-      ...(consts as ConcreteArray[]),
-      ...(carry as ConcreteArray[]),
-      ...xs.map((x) => row(x, t)),
-    ]);
+    const out = body(
+      [...(consts as ConcreteArray[]), ...(carry as ConcreteArray[]), ...xs.map((x) => row(x, t))],
+      // Carries get no target: a step's carry is the next step's input.
+      [...carry.map(() => undefined), ...ys.map((y) => y.target(t))],
+    );
     carry = out.slice(0, p.numCarry);
     out.slice(p.numCarry).forEach((y, i) => {
       ys[i]!.put(t, y as ConcreteArray);

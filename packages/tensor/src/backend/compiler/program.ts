@@ -67,8 +67,22 @@ export interface ProgramOptions {
   readonly donated?: readonly boolean[];
 }
 
-/** The frame's byte offset is passed to every step; programs without an arena pass 0. */
-type Action = (env: (ConcreteArray | undefined)[], frame: number) => void;
+/**
+ * A step of a compiled program. The frame's byte offset is passed to every step (0 without
+ * an arena), and the caller's buffers for the program's outputs (see `Program`).
+ */
+type Action = (
+  env: (ConcreteArray | undefined)[],
+  frame: number,
+  into: readonly (TypedArray | undefined)[] | undefined,
+) => void;
+
+/** Where a step's outputs go: an arena offset, or the index of a program output. */
+interface Places {
+  readonly offset: ReadonlyMap<Var, number>;
+  /** The program output a value is (its first place among them), unless it is an input. */
+  readonly output: ReadonlyMap<Var, number>;
+}
 
 /**
  * The steps a constant-free jaxpr compiles to: scan accumulators hoisted, simplified
@@ -131,14 +145,19 @@ export function compileProgram(
       ? planArena(program, steps, new Set(inPlace.keys()), new Set(reuse.keys()))
       : undefined;
   const offset = plan?.offset ?? new Map<Var, number>();
+  const output = new Map<Var, number>();
+  program.outs.forEach((v, k) => {
+    if (!output.has(v) && !program.inVars.includes(v)) output.set(v, k);
+  });
+  const places: Places = { offset, output };
   const actions: (Action | undefined)[] = steps.map((s) => {
-    if (s.kind === 'fused') return fusedAction(s.group, fused!, slotOf, reuse, offset);
+    if (s.kind === 'fused') return fusedAction(s.group, fused!, slotOf, reuse, places);
     const { eqn } = s;
     // A reshape of a value in the arena is the same bytes: nothing to run.
     if (eqn.prim === 'reshape' && offset.has(eqn.outs[0]!)) return undefined;
     const kernel = inPlace.get(eqn);
     if (kernel && [...eqn.inputs, ...eqn.outs].some((v) => offset.has(v)))
-      return inPlaceAction(eqn, kernel, offset, slotOf);
+      return inPlaceAction(eqn, kernel, places, slotOf);
     return eqnAction(eqn, backend, slotOf);
   });
   // The slots each step reads for the last time.
@@ -149,7 +168,7 @@ export function compileProgram(
   const nSlots = slot.size;
   const frameBytes = plan?.bytes ?? 0;
   let debug: Program | undefined;
-  return (inputs) => {
+  return (inputs, into) => {
     // Checked per call, so switching debugNans on affects programs compiled before.
     if (config.debugNans) {
       debug ??= debugProgram(program, backend);
@@ -165,7 +184,7 @@ export function compileProgram(
     const frame = frameBytes > 0 ? arena!.push(frameBytes) : 0;
     try {
       for (let k = 0; k < actions.length; k++) {
-        actions[k]?.(env, frame);
+        actions[k]?.(env, frame, into);
         for (const f of frees[k]!) release(env, f, pinned);
       }
     } finally {
@@ -339,25 +358,30 @@ function fusedAction(
   fused: FusedRunner,
   slotOf: (v: Var) => number,
   reuse: ReadonlyMap<Var, Var>,
-  arenaOffset: ReadonlyMap<Var, number> = new Map(),
+  places: Places,
 ): Action {
   const run = fused(g);
   const ins = g.inputs.map((i) => slotOf(i.v));
-  const inAt = g.inputs.map((i) => arenaOffset.get(i.v));
+  const inAt = g.inputs.map((i) => places.offset.get(i.v));
   const outs = g.outputs.map(slotOf);
   const avals = g.outputs.map((v) => v.aval);
-  const outAt = g.outputs.map((v) => arenaOffset.get(v));
-  const into = g.outputs.map((v) => {
+  const outAt = g.outputs.map((v) => places.offset.get(v));
+  const donated = g.outputs.map((v) => {
     const d = reuse.get(v);
     return d === undefined ? undefined : slotOf(d);
   });
-  const anyInto = into.some((s) => s !== undefined) || outAt.some((a) => a !== undefined);
-  return (env, frame) => {
-    const targets = anyInto
-      ? into.map((s, k) => {
+  const output = g.outputs.map((v) => places.output.get(v));
+  const anyTarget = [...donated, ...outAt, ...output].some((x) => x !== undefined);
+  return (env, frame, into) => {
+    // Each output goes to its arena offset, a donated buffer, the caller's buffer, or
+    // else a new array.
+    const targets = anyTarget
+      ? donated.map((s, k) => {
           const at = outAt[k];
           if (at !== undefined) return frame + at;
-          return s === undefined ? undefined : freshView(env[s]!.buffer);
+          if (s !== undefined) return freshView(env[s]!.buffer);
+          const o = output[k];
+          return o === undefined ? undefined : into?.[o];
         })
       : undefined;
     const results = run(
@@ -376,20 +400,28 @@ function fusedAction(
 
 /**
  * An equation with an operand or a result in the arena, run by the backend's in-place
- * kernel: arena values are read and written where they lie, others as arrays.
+ * kernel: arena values are read and written where they lie, others as arrays (a
+ * program output into the caller's buffer where there is one).
  */
 function inPlaceAction(
   eqn: JaxprEqn,
   kernel: InPlaceKernel,
-  offset: ReadonlyMap<Var, number>,
+  places: Places,
   slotOf: (v: Var) => number,
 ): Action {
-  const ins = eqn.inputs.map((v) => ({ slot: slotOf(v), at: offset.get(v) }));
-  const outs = eqn.outs.map((v) => ({ slot: slotOf(v), at: offset.get(v), aval: v.aval }));
-  return (env, frame) => {
-    const results = outs.map(({ at, aval }) =>
-      at === undefined ? allocate(aval.dtype, sizeOf(aval.shape), false) : frame + at,
-    );
+  const ins = eqn.inputs.map((v) => ({ slot: slotOf(v), at: places.offset.get(v) }));
+  const outs = eqn.outs.map((v) => ({
+    slot: slotOf(v),
+    at: places.offset.get(v),
+    output: places.output.get(v),
+    aval: v.aval,
+  }));
+  return (env, frame, into) => {
+    const results = outs.map(({ at, output, aval }) => {
+      if (at !== undefined) return frame + at;
+      const target = output === undefined ? undefined : into?.[output];
+      return target ?? allocate(aval.dtype, sizeOf(aval.shape), false);
+    });
     kernel(
       ins.map(({ slot, at }) => (at === undefined ? env[slot]!.buffer : frame + at)),
       results,
