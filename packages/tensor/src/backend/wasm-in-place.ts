@@ -1,10 +1,10 @@
 import type { JaxprEqn } from '../core/jaxpr';
 import type { PrimitiveParams } from '../core/primitives';
 import { sizeOf } from '../core/shape';
-import { matmulF32Batched } from '../wasm/matmul';
+import { matmulF32Batched, type Operand } from '../wasm/matmul';
 import type { InPlaceKernel } from './compiler/program';
 import { dotLayout } from './dot-layout';
-import { type PatchOperand, patchMover } from './wasm-patches';
+import { patchMover } from './wasm-patches';
 
 /**
  * The WebAssembly kernels a compiled program runs where their float32 operands lie
@@ -42,4 +42,4 @@ export function wasmInPlaceKernel(eqn: JaxprEqn): InPlaceKernel | undefined {
 }
 
 /** A float32 operand: the equation's avals are float32, so arrays are Float32Arrays. */
-const f32 = (x: unknown) => x as PatchOperand;
+const f32 = (x: unknown) => x as Operand;

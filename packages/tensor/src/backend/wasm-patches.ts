@@ -1,14 +1,12 @@
 import type { ConvPatchesParams } from '../core/primitives';
 import { type Shape, sizeOf } from '../core/shape';
+import { kernelMemory, type Operand } from '../wasm/matmul';
 import { scratchBase } from '../wasm/memory';
 import { rowsRuntime } from '../wasm/rows';
 import { tapBlocks } from './cpu-patches';
 
 /** Operand regions start on 64-byte boundaries. */
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
-
-/** A float32 operand: an array, or the byte offset of one in the matmul's memory. */
-export type PatchOperand = Float32Array | number;
 
 /**
  * Moves float32 patches between `from` and `to` in WebAssembly, as a function of the two
@@ -23,7 +21,7 @@ export function patchMover(
   colsSize: number,
   p: ConvPatchesParams,
   fromCols: boolean,
-): ((from: PatchOperand, to: PatchOperand) => void) | undefined {
+): ((from: Operand, to: Operand) => void) | undefined {
   const rt = rowsRuntime();
   const walk = rt === null ? undefined : tapBlocks(inShape, p, fromCols, colsSize);
   if (rt === null || walk === undefined) return undefined;
@@ -41,8 +39,7 @@ export function patchMover(
     const base = scratchBase();
     const fromAt = typeof from === 'number' ? from : base;
     const toAt = typeof to === 'number' ? to : base + align(fromSize * 4);
-    rt.reserve(Math.max(fromAt + fromSize * 4, toAt + toSize * 4));
-    const f32 = rt.f32;
+    const { f32 } = kernelMemory(Math.max(fromAt + fromSize * 4, toAt + toSize * 4))!;
     if (typeof from !== 'number') f32.set(from, fromAt / 4);
     if (!covers) f32.fill(0, toAt / 4, toAt / 4 + toSize);
     walk((f, t, m, n, fromRow, toRow) =>

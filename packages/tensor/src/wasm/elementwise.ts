@@ -9,8 +9,8 @@ import {
   PAD_BYTES,
   type UnaryKernel,
 } from './elementwise-kernel';
-import { kernelMemory } from './matmul';
-import { growMemory, scratchBase } from './memory';
+import { type KernelMemory, kernelMemory } from './matmul';
+import { scratchBase } from './memory';
 
 /**
  * Float32 elementwise maps and reductions in WebAssembly SIMD, on the calling thread.
@@ -25,8 +25,6 @@ interface Runtime {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;
   readonly kernels: Map<ElementwiseKernel, Run>;
-  f32: Float32Array;
-  u8: Uint8Array;
 }
 
 let runtime: Runtime | null | undefined;
@@ -37,14 +35,7 @@ function createRuntime(): Runtime | null {
     const km = kernelMemory();
     // One probe module: an engine without SIMD rejects it.
     if (!km || !WebAssembly.validate(buildElementwiseModule('add', km.shared))) return null;
-    const { memory, shared } = km;
-    return {
-      memory,
-      shared,
-      kernels: new Map(),
-      f32: new Float32Array(memory.buffer),
-      u8: new Uint8Array(memory.buffer),
-    };
+    return { memory: km.memory, shared: km.shared, kernels: new Map() };
   } catch {
     return null;
   }
@@ -92,14 +83,6 @@ function checkLengths(op: string, arrays: readonly Data[]): void {
 const padded = (n: number, size: number) =>
   Math.ceil((n * size) / PAD_BYTES) * PAD_BYTES || PAD_BYTES;
 
-/** Makes the memory at least `bytes` long, renewing the views when it grew (here or elsewhere). */
-function reserve(rt: Runtime, bytes: number): void {
-  growMemory(rt.memory, bytes);
-  if (rt.f32.buffer === rt.memory.buffer) return;
-  rt.f32 = new Float32Array(rt.memory.buffer);
-  rt.u8 = new Uint8Array(rt.memory.buffer);
-}
-
 /**
  * Elements per chunk of a streamed map: each input or output region is `CHUNK * 4`
  * bytes, so a chunk's working set (at most four regions) stays in L2 between the copy
@@ -110,7 +93,7 @@ const REGION = CHUNK * 4;
 
 type Data = Float32Array | Uint8Array;
 
-const viewOf = (rt: Runtime, a: Data): Data => (a instanceof Float32Array ? rt.f32 : rt.u8);
+const viewOf = (km: KernelMemory, a: Data): Data => (a instanceof Float32Array ? km.f32 : km.u8);
 
 /**
  * Runs a map chunk by chunk: input k is copied to region k, `run(c, ...args)` computes
@@ -118,7 +101,6 @@ const viewOf = (rt: Runtime, a: Data): Data => (a instanceof Float32Array ? rt.f
  * a call with fixed arity is cheaper than a spread, and wasm ignores the extra ones.)
  */
 function streamed<T extends Data>(
-  rt: Runtime,
   run: Run,
   args: readonly [number, number, number, number],
   inputs: readonly Data[],
@@ -128,17 +110,17 @@ function streamed<T extends Data>(
   const n = out.length;
   const base = scratchBase();
   const [a0, a1, a2, a3] = args.map((a) => base + a) as [number, number, number, number];
-  reserve(rt, base + 4 * REGION);
+  const km = kernelMemory(base + 4 * REGION)!;
   for (let i = 0; i < n; i += CHUNK) {
     const c = Math.min(CHUNK, n - i);
     for (let k = 0; k < inputs.length; k++) {
       const x = inputs[k]!;
       const at = (base + k * REGION) / x.BYTES_PER_ELEMENT;
-      viewOf(rt, x).set(c === n ? x : x.subarray(i, i + c), at);
+      viewOf(km, x).set(c === n ? x : x.subarray(i, i + c), at);
     }
     run(c, a0, a1, a2, a3);
     const at = (base + outRegion * REGION) / out.BYTES_PER_ELEMENT;
-    out.set(viewOf(rt, out).subarray(at, at + c), i);
+    out.set(viewOf(km, out).subarray(at, at + c), i);
   }
   return out;
 }
@@ -147,7 +129,6 @@ function streamed<T extends Data>(
 export function unaryF32(op: UnaryKernel, x: Float32Array): Float32Array {
   const rt = runtimeOrThrow(op);
   return streamed(
-    rt,
     kernel(rt, op),
     [0, 0, 0, 0],
     [x],
@@ -162,7 +143,6 @@ export function binaryF32(op: BinaryKernel, a: Float32Array, b: Float32Array): F
   checkLengths(op, [a, b]);
   const args = [0, REGION, 0, 0] as const;
   return streamed(
-    rt,
     kernel(rt, op),
     args,
     [a, b],
@@ -176,14 +156,7 @@ export function compareF32(op: CompareKernel, a: Float32Array, b: Float32Array):
   const rt = runtimeOrThrow(op);
   checkLengths(op, [a, b]);
   const args = [0, REGION, 2 * REGION, 0] as const;
-  return streamed(
-    rt,
-    kernel(rt, op),
-    args,
-    [a, b],
-    allocate('bool', a.length, false) as Uint8Array,
-    2,
-  );
+  return streamed(kernel(rt, op), args, [a, b], allocate('bool', a.length, false) as Uint8Array, 2);
 }
 
 /** `pred ? t : f` elementwise, bit for bit. */
@@ -192,7 +165,6 @@ export function selectF32(pred: Uint8Array, t: Float32Array, f: Float32Array): F
   checkLengths('select', [pred, t, f]);
   const args = [2 * REGION, 0, REGION, 0] as const;
   return streamed(
-    rt,
     kernel(rt, 'select'),
     args,
     [t, f, pred],
@@ -225,8 +197,8 @@ export function reduceF32(
   const oAt = xAt + padded(x.length, 4);
   const m = outer * inner;
   const scratchAt = oAt + padded(m, 4);
-  reserve(rt, scratchAt + padded(Math.min(inner, COL_BLOCK), 8));
-  rt.f32.set(x, xAt / 4);
+  const { f32 } = kernelMemory(scratchAt + padded(Math.min(inner, COL_BLOCK), 8))!;
+  f32.set(x, xAt / 4);
   if (inner === 1) {
     kernel(rt, op === 'sum' ? 'sum_rows' : 'max_rows')(xAt, oAt, outer, r);
   } else {
@@ -237,6 +209,6 @@ export function reduceF32(
     }
   }
   const out = allocate('float32', m, false) as Float32Array;
-  out.set(rt.f32.subarray(oAt >> 2, (oAt >> 2) + m));
+  out.set(f32.subarray(oAt >> 2, (oAt >> 2) + m));
   return out;
 }

@@ -1,5 +1,6 @@
 import type { FusedGroup } from '../backend/compiler/fusion';
-import { allocate, type TypedArray } from '../core/dtype';
+import type { FusedRunner } from '../backend/compiler/program';
+import { allocate } from '../core/dtype';
 import type { Var } from '../core/jaxpr';
 import { sizeOf } from '../core/shape';
 import { ELEMENTWISE_MEMORY, PAD_BYTES } from './elementwise-kernel';
@@ -10,7 +11,7 @@ import {
   reductionScratchBytes,
 } from './fused-kernel';
 import { kernelMemory } from './matmul';
-import { growMemory, scratchBase } from './memory';
+import { scratchBase } from './memory';
 
 type Run = (...args: number[]) => void;
 
@@ -25,7 +26,6 @@ interface FusedRuntime {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;
   readonly kernels: Map<string, Run>;
-  bytes: Uint8Array;
 }
 
 let runtime: FusedRuntime | undefined;
@@ -34,11 +34,7 @@ function getRuntime(): FusedRuntime {
   if (runtime === undefined) {
     const km = kernelMemory();
     if (!km) throw new RangeError('fused kernels: WebAssembly SIMD is not available');
-    runtime = {
-      ...km,
-      kernels: new Map(),
-      bytes: new Uint8Array(km.memory.buffer),
-    };
+    runtime = { memory: km.memory, shared: km.shared, kernels: new Map() };
   }
   return runtime;
 }
@@ -46,23 +42,11 @@ function getRuntime(): FusedRuntime {
 const padded = (bytes: number) => Math.ceil(bytes / PAD_BYTES) * PAD_BYTES || PAD_BYTES;
 
 /**
- * Where an operand of a fused kernel is: a typed array (an input to copy in, or a donated
- * buffer an output is copied into), or a byte offset in the kernel memory, read or written
- * in place.
- */
-export type FusedOperand = TypedArray | number;
-
-/**
  * A fused group bound to its kernel and memory layout: `run(inputs, into) → outputs`.
  * Output `k` goes to `into[k]` where given (a donated buffer, or an offset; then the
  * result holds `undefined` there), else to a new array.
  */
-export function fusedKernel(
-  g: FusedGroup,
-): (
-  inputs: readonly FusedOperand[],
-  into?: readonly (FusedOperand | undefined)[],
-) => (TypedArray | undefined)[] {
+export function fusedKernel(g: FusedGroup): ReturnType<FusedRunner> {
   const rt = getRuntime();
   const key = groupSignature(g);
   let run = rt.kernels.get(key);
@@ -109,9 +93,7 @@ export function fusedKernel(
     scratchBytes.forEach((b, k) => {
       args[outArg + outBytes.length + k] = place(b);
     });
-    growMemory(rt.memory, top);
-    if (rt.bytes.buffer !== rt.memory.buffer) rt.bytes = new Uint8Array(rt.memory.buffer);
-    const bytes = rt.bytes;
+    const bytes = kernelMemory(top)!.u8;
     copyFrom.forEach((k, c) => {
       const x = inputs[k]!;
       if (typeof x !== 'number')

@@ -37,6 +37,8 @@ interface GemmExports {
 interface Runtime {
   readonly cfg: MatmulKernelConfig;
   readonly memory: WebAssembly.Memory;
+  /** Whether `memory` is shared with the pool's workers (modules must declare it so). */
+  readonly shared: boolean;
   readonly module: WebAssembly.Module;
   readonly ex: GemmExports;
   /** Present when the memory is shared and workers can be started. */
@@ -44,7 +46,9 @@ interface Runtime {
   readonly ctl: Int32Array;
   readonly mainCanBlock: boolean;
   workers: PoolWorker[];
+  /** Views of the whole memory, renewed by `ensureBytes` whenever it has grown. */
   f32: Float32Array;
+  u8: Uint8Array;
   /** Packed B operands kept at the bottom of memory; see `lookupPackedB`. */
   packs: PackCache;
 }
@@ -145,6 +149,7 @@ function createRuntime(): Runtime | null {
       return {
         cfg,
         memory,
+        shared,
         module,
         ex: instance.exports as unknown as GemmExports,
         spawn,
@@ -152,6 +157,7 @@ function createRuntime(): Runtime | null {
         mainCanBlock: canBlock(),
         workers: [],
         f32: new Float32Array(memory.buffer),
+        u8: new Uint8Array(memory.buffer),
         packs: { byBuffer: new WeakMap(), generation: 0, top: ALIGN },
       };
     } catch {
@@ -175,20 +181,26 @@ export function wasmAvailable(): boolean {
   return getRuntime() !== null;
 }
 
+/** The memory every WebAssembly kernel addresses, and views of all of it. */
+export interface KernelMemory {
+  readonly memory: WebAssembly.Memory;
+  /** Whether it is shared with the pool's workers (kernel modules must declare it so). */
+  readonly shared: boolean;
+  /** Valid until the next call that may grow the memory (any kernel's). */
+  readonly f32: Float32Array;
+  readonly u8: Uint8Array;
+}
+
 /**
- * The memory the matmul kernels (and the fused kernels of compiled programs) address, at
- * least `bytes` long, and whether it is shared with the pool's workers; undefined where
- * WebAssembly SIMD is unavailable.
+ * The memory the matmul kernels address, and every other kernel too (elementwise, fused,
+ * im2col/col2im), grown to at least `bytes`; undefined where WebAssembly SIMD is
+ * unavailable.
  */
-export function kernelMemory(
-  bytes = 0,
-): { readonly memory: WebAssembly.Memory; readonly shared: boolean } | undefined {
+export function kernelMemory(bytes = 0): KernelMemory | undefined {
   const rt = getRuntime();
   if (!rt) return undefined;
   ensureBytes(rt, bytes);
-  const shared =
-    typeof SharedArrayBuffer === 'function' && rt.memory.buffer instanceof SharedArrayBuffer;
-  return { memory: rt.memory, shared };
+  return rt;
 }
 
 /** Whether the matmul kernel uses relaxed-SIMD fused multiply-adds (false when unavailable). */
@@ -263,6 +275,7 @@ function ensureBytes(rt: Runtime, bytes: number): void {
   // A shared memory's buffer is a new object after growth even where no view detaches.
   if (rt.f32.buffer !== rt.memory.buffer || rt.f32.length * 4 !== rt.memory.buffer.byteLength) {
     rt.f32 = new Float32Array(rt.memory.buffer);
+    rt.u8 = new Uint8Array(rt.memory.buffer);
   }
 }
 
