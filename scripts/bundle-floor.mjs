@@ -6,12 +6,14 @@
 // the core, the op library and autodiff. Prints a table of minified and gzipped sizes;
 // `pnpm check` runs it (so the measurement keeps working) after `pack-consume`, which
 // holds the shipped bundle to its budget. See docs/architecture.md, "The floor".
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Real paths: esbuild names an importer by its real path.
+const root = realpathSync(join(dirname(fileURLToPath(import.meta.url)), '..'));
 const esbuild = createRequire(join(root, 'package.json'))('esbuild');
 const tensorEntry = join(root, 'packages', 'tensor', 'src', 'index.ts');
 const program = `import * as jt from '@jute/tensor'; import { grad } from '@jute/autodiff';
