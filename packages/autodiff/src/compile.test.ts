@@ -698,6 +698,40 @@ describe('the arena', () => {
     }
   });
 
+  it('attention-style head transposes between products are moved in it, and equal eager', () => {
+    // Heads split off a projection ([b, t, h, d] -> [b, h, t, d]), a product per head and
+    // the heads merged back: both transposes keep rows of d = 8 words.
+    const [b, t, h, d] = [4, 16, 3, 8];
+    const heads = (x: jt.Array, w: jt.Array, u: jt.Array) => {
+      const q = jt.transpose(jt.reshape(jt.matmul(x, w), [b, t, h, d]), [0, 2, 1, 3]);
+      const mixed = jt.tanh(jt.matmul(q, u));
+      const merged = jt.reshape(jt.transpose(mixed, [0, 2, 1, 3]), [b, t, h * d]);
+      return jt.sum(jt.square(jt.matmul(merged, jt.transpose(w, [1, 0]))));
+    };
+    const args = [
+      f32(93, [b, t, h * d]),
+      jt.mul(f32(94, [h * d, h * d]), 0.2),
+      jt.mul(f32(95, [d, d]), 0.3),
+    ] as const;
+    const dHeads = (x: jt.Array, w: jt.Array, u: jt.Array) =>
+      grad(heads, { argnums: [0, 1, 2] })(x, w, u);
+    const { program, steps } = plan(dHeads, ...args);
+    const movesRows = (e: jc.JaxprEqn) =>
+      e.prim === 'transpose' &&
+      (e.params as { perm: number[] }).perm.at(-1) === e.inputs[0]!.aval.shape.length - 1;
+    const inPlace = steps.flatMap((s) =>
+      s.kind === 'eqn' && (s.eqn.prim === 'dot_general' || movesRows(s.eqn)) ? [s.eqn] : [],
+    );
+    const arena = jc.planArena(program, steps, new Set(inPlace));
+    // The head transposes, forward and backward, write their results into the arena.
+    const resident = inPlace.filter((e) => movesRows(e) && arena.offset.has(e.outs[0]!));
+    expect(resident.length).toBeGreaterThanOrEqual(2);
+    const [c, e] = both(dHeads, ...args);
+    c.forEach((g, i) => {
+      expectNear(g, e[i]!, 1e-4);
+    });
+  });
+
   it("a scan body's frame stacks above its caller's live values", () => {
     // `h` is in the caller's arena while the loop runs: a body frame placed over it
     // would overwrite it.

@@ -5,12 +5,13 @@ import { matmulF32Batched, type Operand } from '../wasm/matmul';
 import type { InPlaceKernel } from './compiler/program';
 import { dotLayout } from './dot-layout';
 import { patchMover } from './wasm-patches';
+import { transposeMover } from './wasm-transpose';
 
 /**
  * The WebAssembly kernels a compiled program runs where their float32 operands lie
  * (arrays, or offsets in the matmul's memory, where the program's arena is): matrix
- * products whose operands need no transposing copy, and im2col/col2im whose taps move
- * contiguous rows. Undefined for any other equation.
+ * products whose operands need no transposing copy, and im2col/col2im and transposes
+ * that move contiguous rows. Undefined for any other equation.
  */
 export function wasmInPlaceKernel(eqn: JaxprEqn): InPlaceKernel | undefined {
   if (![...eqn.inputs, ...eqn.outs].every((v) => v.aval.dtype === 'float32')) return undefined;
@@ -35,6 +36,11 @@ export function wasmInPlaceKernel(eqn: JaxprEqn): InPlaceKernel | undefined {
       const p = eqn.params as PrimitiveParams['conv_patches_transpose'];
       const move = patchMover(p.inputShape, sizeOf(x!.aval.shape), p, true);
       return move && (([cols], [image]) => move(f32(cols!), f32(image!)));
+    }
+    case 'transpose': {
+      const { perm } = eqn.params as PrimitiveParams['transpose'];
+      const move = transposeMover(x!.aval.shape, perm);
+      return move && (([src], [dst]) => move(f32(src!), f32(dst!)));
     }
     default:
       return undefined;

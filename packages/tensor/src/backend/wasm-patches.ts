@@ -1,20 +1,16 @@
 import type { ConvPatchesParams } from '../core/primitives';
 import { type Shape, sizeOf } from '../core/shape';
-import { kernelMemory, type Operand } from '../wasm/matmul';
-import { scratchBase } from '../wasm/memory';
+import type { Operand } from '../wasm/matmul';
 import { rowsRuntime } from '../wasm/rows';
 import { tapBlocks } from './cpu-patches';
-
-/** Operand regions start on 64-byte boundaries. */
-const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+import { moveInMemory } from './wasm-move';
 
 /**
  * Moves float32 patches between `from` and `to` in WebAssembly, as a function of the two
- * operands, or undefined where WebAssembly is unavailable or the taps are not contiguous
- * rows (then the TypeScript path must run). An operand given as an array is copied in
- * above `scratchBase()` (`to` is then copied out); the destination region is zeroed
- * where taps leave some of it unwritten, and the tap blocks run (`add` for col2im,
- * `copy` for im2col).
+ * operands (arrays or offsets, as `moveInMemory` takes them), or undefined where
+ * WebAssembly is unavailable or the taps are not contiguous rows (then the TypeScript
+ * path must run). The destination is zeroed where taps leave some of it unwritten, and
+ * the tap blocks run (`add` for col2im, `copy` for im2col).
  */
 export function patchMover(
   inShape: Shape,
@@ -35,18 +31,12 @@ export function patchMover(
     !fromCols &&
     p.padding.every(([lo, hi]) => lo <= 0 && hi <= 0) &&
     p.lhsDilation.every((d) => d === 1);
-  return (from, to) => {
-    const base = scratchBase();
-    const fromAt = typeof from === 'number' ? from : base;
-    const toAt = typeof to === 'number' ? to : base + align(fromSize * 4);
-    const { f32 } = kernelMemory(Math.max(fromAt + fromSize * 4, toAt + toSize * 4))!;
-    if (typeof from !== 'number') f32.set(from, fromAt / 4);
-    if (!covers) f32.fill(0, toAt / 4, toAt / 4 + toSize);
-    walk((f, t, m, n, fromRow, toRow) =>
-      run(fromAt + f * 4, toAt + t * 4, m, n, fromRow * 4, toRow * 4),
+  return (from, to) =>
+    moveInMemory(from, fromSize, to, toSize, covers, (fromAt, toAt) =>
+      walk((f, t, m, n, fromRow, toRow) =>
+        run(fromAt + f * 4, toAt + t * 4, m, n, fromRow * 4, toRow * 4),
+      ),
     );
-    if (typeof to !== 'number') to.set(f32.subarray(toAt / 4, toAt / 4 + toSize));
-  };
 }
 
 /** im2col of a float32 image into `cols`; false where the TypeScript path must run. */

@@ -6,9 +6,12 @@ import type { AbstractValue } from '../core/primitives';
 import { sizeOf } from '../core/shape';
 import { shapeRules } from '../core/shape-rules';
 import { rng } from '../test-rng';
+import { kernelMemory } from '../wasm/matmul';
+import { popFrame, pushFrame, scratchBase } from '../wasm/memory';
 import { cpuBackend } from './cpu';
 import { wasmBackend } from './wasm';
 import { col2imF32, im2colF32 } from './wasm-patches';
+import { transposeMover } from './wasm-transpose';
 
 const SPECIAL = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1];
 
@@ -149,6 +152,113 @@ describe('wasm backend: reductions', () => {
         1,
       );
     });
+  });
+});
+
+describe('wasm backend: transposes', () => {
+  /** `x` transposed by `perm`, by the definition: out[i] = x[i permuted back]. */
+  function byDefinition(x: Float32Array, shape: number[], perm: number[]): Float32Array {
+    const outShape = perm.map((a) => shape[a]!);
+    const out = new Float32Array(x.length);
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let o = 0; o < out.length; o++) {
+      let rest = o;
+      for (let ax = outShape.length - 1; ax >= 0; ax--) {
+        idx[perm[ax]!] = rest % outShape[ax]!;
+        rest = Math.floor(rest / outShape[ax]!);
+      }
+      out[o] = x[idx.reduce((at, i, ax) => at * shape[ax]! + i, 0)]!;
+    }
+    return out;
+  }
+
+  // Attention's head split and merge, a leading-axis swap, rows of exactly one vector and
+  // of one more, size-1 axes that vanish, and an axis order whose rows merge back.
+  const cases: [number[], number[]][] = [
+    [
+      [32, 64, 4, 16],
+      [0, 2, 1, 3],
+    ],
+    [
+      [32, 4, 64, 16],
+      [0, 2, 1, 3],
+    ],
+    [
+      [5, 7, 3, 4],
+      [2, 0, 1, 3],
+    ],
+    [
+      [3, 6, 5],
+      [1, 0, 2],
+    ],
+    [
+      [2, 1, 9, 3, 8],
+      [1, 3, 0, 2, 4],
+    ],
+    [
+      [4, 6, 10],
+      [0, 1, 2],
+    ],
+  ];
+
+  it('move rows in WebAssembly, from arrays and in place, equal to the definition', () => {
+    for (const [shape, perm] of cases) {
+      const x = array(shape, 40).buffer as Float32Array;
+      const want = byDefinition(x, shape, perm);
+      const move = transposeMover(shape, perm)!;
+      expect(move).toBeDefined();
+      const got = new Float32Array(x.length);
+      move(x, got);
+      expectMatch(
+        new ConcreteArray(got, [got.length], 'float32'),
+        new ConcreteArray(want, [want.length], 'float32'),
+      );
+      // Operands as offsets in a frame, with a guard behind the result that must survive.
+      const bytes = x.length * 4;
+      const guard = array([64], 41).buffer as Float32Array;
+      const frame = pushFrame(2 * bytes + guard.length * 4);
+      try {
+        let f32 = kernelMemory(frame + 2 * bytes + guard.length * 4)!.f32;
+        f32.set(x, frame / 4);
+        f32.set(guard, (frame + 2 * bytes) / 4);
+        move(frame, frame + bytes);
+        f32 = kernelMemory()!.f32;
+        expect(Array.from(f32.subarray((frame + bytes) / 4, (frame + 2 * bytes) / 4))).toEqual(
+          Array.from(want),
+        );
+        expect(
+          Array.from(f32.subarray((frame + 2 * bytes) / 4, (frame + 2 * bytes) / 4 + 64)),
+        ).toEqual(Array.from(guard));
+      } finally {
+        popFrame(frame);
+      }
+      expect(scratchBase()).toBe(frame);
+    }
+  });
+
+  it('decline rows shorter than a vector; the kernel then runs the TypeScript path', () => {
+    expect(transposeMover([64, 32], [1, 0])).toBeUndefined();
+    expect(transposeMover([8, 16, 3], [1, 0, 2])).toBeUndefined();
+    // Large enough for the WebAssembly kernel, declined or not: both equal the definition.
+    for (const [shape, perm] of [
+      [
+        [64, 16, 32],
+        [1, 0, 2],
+      ],
+      [
+        [64, 16, 32],
+        [2, 1, 0],
+      ],
+    ] as [number[], number[]][]) {
+      const x = array(shape, 42);
+      const want = byDefinition(x.buffer as Float32Array, shape, perm);
+      const got = run('wasm', 'transpose', [x], { perm });
+      expect(got.shape).toEqual(perm.map((a) => shape[a]));
+      expectMatch(
+        new ConcreteArray(got.buffer, [want.length], 'float32'),
+        new ConcreteArray(want, [want.length], 'float32'),
+      );
+    }
   });
 });
 

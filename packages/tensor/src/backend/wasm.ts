@@ -18,6 +18,7 @@ import { type ArenaKernels, compileProgram } from './compiler/program';
 import { cpuBackend, dotGeneral, type MatmulKernel, tsMatmul } from './cpu';
 import { wasmInPlaceKernel } from './wasm-in-place';
 import { col2imF32, im2colF32 } from './wasm-patches';
+import { transposeMover } from './wasm-transpose';
 
 // Below this many multiply-adds the copy into WebAssembly memory costs more than it saves.
 const MIN_WASM_WORK = 4096;
@@ -154,15 +155,18 @@ function elementwiseKernels(): Partial<Kernels> {
   };
 }
 
-// Patches with fewer elements are moved as fast by the TypeScript loops, copies included.
-const MIN_WASM_PATCHES = 1 << 14;
+// Smaller moves run as fast in the TypeScript loops, copies into WebAssembly included.
+const MIN_WASM_MOVE = 1 << 14;
 
-/** im2col and col2im of float32 data in WebAssembly where their taps are contiguous rows. */
-const patchKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose'> = {
+/**
+ * im2col, col2im and transposes of float32 data in WebAssembly where they move contiguous
+ * rows (of at least a vector, for transposes).
+ */
+const movementKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose' | 'transpose'> = {
   conv_patches: (inputs, p, outAvals) => {
     const [x] = inputs as [ConcreteArray];
     const shape = outAvals[0]!.shape;
-    if (isF32(x) && sizeOf(shape) >= MIN_WASM_PATCHES) {
+    if (isF32(x) && sizeOf(shape) >= MIN_WASM_MOVE) {
       const cols = allocate('float32', sizeOf(shape), false) as Float32Array;
       if (im2colF32(x.buffer, cols, x.shape, p)) return [new ConcreteArray(cols, shape, 'float32')];
     }
@@ -170,12 +174,22 @@ const patchKernels: Pick<Kernels, 'conv_patches' | 'conv_patches_transpose'> = {
   },
   conv_patches_transpose: (inputs, p, outAvals) => {
     const [cols] = inputs as [ConcreteArray];
-    if (isF32(cols) && cols.size >= MIN_WASM_PATCHES) {
+    if (isF32(cols) && cols.size >= MIN_WASM_MOVE) {
       const image = allocate('float32', sizeOf(p.inputShape), false) as Float32Array;
       if (col2imF32(cols.buffer, image, p.inputShape, p))
         return [new ConcreteArray(image, p.inputShape, 'float32')];
     }
     return cpuBackend.kernels.conv_patches_transpose(inputs, p, outAvals);
+  },
+  transpose: (inputs, p, outAvals) => {
+    const [x] = inputs as [ConcreteArray];
+    const move = isF32(x) && x.size >= MIN_WASM_MOVE && transposeMover(x.shape, p.perm);
+    if (move) {
+      const out = allocate('float32', x.size, false) as Float32Array;
+      move(x.buffer as Float32Array, out);
+      return [new ConcreteArray(out, outAvals[0]!.shape, 'float32')];
+    }
+    return cpuBackend.kernels.transpose(inputs, p, outAvals);
   },
 };
 
@@ -205,7 +219,7 @@ export function wasmBackend(): Backend {
     kernels: {
       ...cpuBackend.kernels,
       ...elementwiseKernels(),
-      ...(elementwiseAvailable() ? patchKernels : {}),
+      ...(elementwiseAvailable() ? movementKernels : {}),
       dot_general: ([a, b], p) => [dotGeneral(a!, b!, p, matmul)],
     },
     // jit programs: elementwise chains fused into generated SIMD kernels, which share
