@@ -17,9 +17,9 @@ const MIN_ROW_WORDS = 4;
  * WebAssembly is unavailable or the last axis does not keep rows of at least a vector.
  * The copy is planned as the TypeScript kernel plans it (`planCopy`: size-1 axes
  * dropped, contiguous neighbours merged): an odometer over the outer axes, and at each
- * position one call of the row kernel for a block of contiguous rows. Attention's
- * `[b, t, h, d] ↔ [b, h, t, d]` is 384 such calls of 64 rows of 16 words at its usual
- * sizes, instead of a JavaScript loop over every element.
+ * position one call of the row kernel for a block of contiguous rows. Attention's head
+ * split `[b, t, h, d] → [b, h, t, d]` of `[32, 64, 12, 16]` is 384 calls, each of 64
+ * rows of 16 words, instead of a JavaScript loop over every element.
  */
 export function transposeMover(
   inShape: Shape,
