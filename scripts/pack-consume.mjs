@@ -37,7 +37,7 @@ const chromiumPath = process.env.JUTE_CHROMIUM ?? '/usr/bin/chromium';
 /**
  * Minified bytes of a browser bundle that builds arrays and calls `grad` (tensor +
  * autodiff), and of one that only imports an error class: guards against unnoticed
- * growth, a little above what they measure (139 KB, 48 KB gzipped; 111 KB). The issue's
+ * growth, a little above what they measure (139.4 KB, 49 KB gzipped; 111.9 KB). The issue's
  * target, 60% of 101 KB, is below the floor: core, op library and autodiff alone, with no
  * backend, take 56 KB, and the TypeScript backend and its compiler bring that to 90 KB. The
  * entry chooses the default backend when it loads (ops run synchronously, so it cannot be
@@ -46,8 +46,8 @@ const chromiumPath = process.env.JUTE_CHROMIUM ?? '/usr/bin/chromium';
  * with its fused kernels (25 KB, reached from `grad` through scan bodies). Breakdown:
  * docs/architecture.md, "What a bundle carries".
  */
-const GRAD_BUNDLE_BUDGET = 140 * 1024;
-const ERROR_CLASS_BUDGET = 112 * 1024;
+const GRAD_BUNDLE_BUDGET = 141 * 1024;
+const ERROR_CLASS_BUDGET = 113 * 1024;
 
 const t0 = Date.now();
 const failures = [];
