@@ -1,8 +1,5 @@
 import { kernelMemory, type Operand } from '../wasm/matmul';
-import { scratchBase } from '../wasm/memory';
-
-/** Operand regions start on 64-byte boundaries. */
-const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+import { roundUp, scratchBase } from '../wasm/memory';
 
 /**
  * Runs a float32 data movement in WebAssembly memory, from `from` (`fromSize` elements)
@@ -21,7 +18,8 @@ export function moveInMemory(
 ): void {
   const base = scratchBase();
   const fromAt = typeof from === 'number' ? from : base;
-  const toAt = typeof to === 'number' ? to : base + align(fromSize * 4);
+  // Operand regions start on 64-byte boundaries.
+  const toAt = typeof to === 'number' ? to : base + roundUp(fromSize * 4, 64);
   const { f32 } = kernelMemory(Math.max(fromAt + fromSize * 4, toAt + toSize * 4))!;
   if (typeof from !== 'number') f32.set(from, fromAt / 4);
   if (!covers) f32.fill(0, toAt / 4, toAt / 4 + toSize);

@@ -8,7 +8,7 @@ import {
   MEMORY_MODULE,
   MEMORY_NAME,
 } from './matmul-kernel';
-import { growMemory, KEPT_PACKS_BYTES, PAGE, scratchBase } from './memory';
+import { growMemory, KEPT_PACKS_BYTES, PAGE, roundUp, scratchBase } from './memory';
 import { canBlock, hardwareThreads, newControl, type PoolWorker, workerSpawner } from './pool';
 
 type I = number;
@@ -264,10 +264,6 @@ export function threadTicketCounts(): number[] {
   return Array.from({ length: rt.workers.length + 1 }, (_, i) =>
     Atomics.load(rt.ctl, Ctl.STATS + i),
   );
-}
-
-function roundUp(x: number, to: number): number {
-  return Math.ceil(x / to) * to;
 }
 
 function ensureBytes(rt: Runtime, bytes: number): void {

@@ -1,6 +1,11 @@
 /** Bytes in a WebAssembly memory page. */
 export const PAGE = 65536;
 
+/** `x` rounded up to a multiple of `to` (kernel operands start on aligned addresses). */
+export function roundUp(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
+
 /**
  * Grows `memory` to at least `bytes`. It grows by half its size at least, so a sequence
  * of growing shapes grows it rarely, and by just what is needed where that fails (the
@@ -42,7 +47,7 @@ export function scratchBase(): number {
 /** Claims a frame of `bytes` on the arena stack; returns its byte offset. */
 export function pushFrame(bytes: number): number {
   const base = stackTop;
-  stackTop = base + Math.ceil(bytes / 64) * 64;
+  stackTop = base + roundUp(bytes, 64);
   return base;
 }
 
